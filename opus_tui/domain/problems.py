@@ -1,0 +1,285 @@
+"""Errors and warnings about a configuration, in one place for the UI, import and `opus-tui check`.
+
+An error names the key (``flexibility.steps.second``), its Swedish label, the rule and the value.
+Warnings are cross-field situations that are allowed but probably not what the clinic wants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from opus_tui.domain import standard_texts
+from opus_tui.domain.config import RuleError, WebConfiguration
+
+Severity = Literal["error", "warning"]
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+    severity: Severity = "error"
+    value: Any = None
+    label: str = ""
+
+    @property
+    def key(self) -> str:
+        text = ""
+        for part in self.path:
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        return text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        where = f"{self.key} ({self.label})" if self.label else self.key
+        text = f"{where}: {self.message}"
+        if self.value is not None and self.severity == "error":
+            shown = repr(self.value)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            text += f" — värde: {shown}"
+        return text
+
+
+def label_for_path(model: type[BaseModel], path: Iterable[str | int]) -> str:
+    """The Swedish label of the field at ``path`` (list indexes skipped)."""
+    label = ""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            break
+        field = current.model_fields.get(part)
+        if field is None:
+            break
+        label = field.title or part
+        current = _inner_model(field.annotation)
+    return label
+
+
+def _inner_model(annotation: Any) -> Any:
+    args = getattr(annotation, "__args__", None)
+    if args:
+        for arg in args:
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return arg
+    return annotation
+
+
+_MESSAGES: dict[str, str] = {
+    "extra_forbidden": "okänd nyckel (stavfel? se docs/config-reference.md)",
+    "missing": "saknas",
+    "bool_type": "måste vara true eller false",
+    "bool_parsing": "måste vara true eller false",
+    "int_type": "måste vara ett heltal",
+    "int_parsing": "måste vara ett heltal",
+    "int_from_float": "måste vara ett heltal",
+    "string_type": "måste vara en text",
+    "list_type": "måste vara en lista",
+    "model_type": "måste vara en tabell",
+    "model_attributes_type": "måste vara en tabell",
+}
+
+
+def _message(error: Mapping[str, Any]) -> tuple[str, tuple[str | int, ...]]:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    extra: tuple[str | int, ...] = ()
+    if kind == "value_error" and isinstance(ctx.get("error"), RuleError):
+        rule: RuleError = ctx["error"]
+        if rule.field:
+            extra = (rule.field,)
+        return rule.message, extra
+    if kind == "string_too_long":
+        value = error.get("input")
+        length = f" (är {len(value)})" if isinstance(value, str) else ""
+        return f"får vara högst {ctx['max_length']} tecken{length}", extra
+    if kind == "string_too_short":
+        return f"måste vara minst {ctx['min_length']} tecken", extra
+    if kind == "greater_than_equal":
+        return f"måste vara ett heltal ≥ {ctx['ge']}", extra
+    if kind == "less_than_equal":
+        return f"får vara högst {ctx['le']}", extra
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern", "").startswith("^#"):
+            return "måste vara en färg som #RRGGBB (sex hexadecimala siffror)", extra
+        return f"måste ha formen {ctx.get('pattern')}", extra
+    if kind == "enum":
+        return f"måste vara en av: {ctx.get('expected')}", extra
+    return _MESSAGES.get(kind, str(error.get("msg", kind))), extra
+
+
+def problems_from_validation_error(
+    exc: ValidationError, model: type[BaseModel] = WebConfiguration, prefix: Path = ()
+) -> list[Problem]:
+    found: list[Problem] = []
+    for error in exc.errors():
+        message, extra = _message(error)
+        path = prefix + tuple(error["loc"]) + extra
+        value: Any = error.get("input")
+        if extra and isinstance(value, Mapping):
+            value = value.get(extra[0])
+        if isinstance(value, (dict, list)):
+            value = None
+        elif isinstance(value, Enum):
+            value = value.value
+        found.append(
+            Problem(path, message, "error", value, label_for_path(model, path[len(prefix) :]))
+        )
+    return found
+
+
+def validate_config(data: Mapping[str, Any]) -> tuple[WebConfiguration | None, list[Problem]]:
+    """Parse and check a whole configuration: (config or None, errors + warnings)."""
+    try:
+        config = WebConfiguration.model_validate(data)
+    except ValidationError as exc:
+        return None, problems_from_validation_error(exc)
+    return config, warnings(config)
+
+
+def check(config: WebConfiguration) -> list[Problem]:
+    """Every error and warning of a (possibly unvalidated, draft) configuration."""
+    checked, found = validate_config(config.model_dump())
+    del checked
+    return found
+
+
+def errors_in(problems: Iterable[Problem], prefix: Path = ()) -> list[Problem]:
+    return [p for p in problems if p.is_error and p.path[: len(prefix)] == prefix]
+
+
+def _warn(path: Path, message: str) -> Problem:
+    return Problem(path, message, "warning", None, label_for_path(WebConfiguration, path))
+
+
+def warnings(config: WebConfiguration) -> list[Problem]:
+    """Situations that are allowed but probably not what the clinic wants."""
+    found: list[Problem] = []
+    general = config.flexibility.general
+    registration = config.flexibility.registration
+    clinics = config.clinics.published
+
+    if not config.subdomain.name:
+        found.append(
+            _warn(("subdomain", "name"), "ingen underdomän vald; sidan kan inte publiceras")
+        )
+    grouped = [c for c in clinics if c.group.strip()]
+    if grouped and len(grouped) < len(clinics):
+        names = ", ".join(c.name or c.clinic_id for c in clinics if not c.group.strip())
+        found.append(
+            _warn(
+                ("clinics", "published"),
+                f"bara vissa kliniker är grupperade; {names} visas under rubriken "
+                f'"{standard_texts.UNGROUPED_CLINICS_HEADING}". Gruppera alla kliniker.',
+            )
+        )
+    if general.any_clinic and not grouped and clinics:
+        found.append(
+            _warn(
+                ("flexibility", "general", "any_clinic"),
+                "'Vilken klinik som helst' visas per grupp, men ingen klinik har en grupp",
+            )
+        )
+    if clinics and not any(c.practitioners for c in clinics):
+        found.append(
+            _warn(("clinics", "published"), "inga tillagda behandlare; inga e-tider kan publiceras")
+        )
+    if general.new_booking_requires_login and not general.login_enabled:
+        found.append(
+            _warn(
+                ("flexibility", "general", "new_booking_requires_login"),
+                "ny bokning kräver inloggning, men inloggning är avaktiverad: ingen kan boka nytt",
+            )
+        )
+    if general.sms_login and not general.login_enabled:
+        found.append(
+            _warn(
+                ("flexibility", "general", "sms_login"),
+                "SMS-inloggning har ingen verkan när inloggning är avaktiverad",
+            )
+        )
+    if general.show_bookings and not general.login_enabled:
+        found.append(
+            _warn(
+                ("flexibility", "general", "show_bookings"),
+                "bokningar visas bara för inloggade patienter, och inloggning är avaktiverad",
+            )
+        )
+    if general.code_challenge and not (registration.email or registration.mobile):
+        found.append(
+            _warn(
+                ("flexibility", "general", "code_challenge"),
+                "koden skickas via e-post eller SMS, men varken E-post eller Mobilnummer efterfrågas",
+            )
+        )
+    if general.code_challenge and general.skip_confirmation:
+        found.append(
+            _warn(
+                ("flexibility", "general", "code_challenge"),
+                "ingen kod skickas eftersom 'Hoppa över bekräftelse' är aktiverad",
+            )
+        )
+    if general.maintenance_mode:
+        found.append(
+            _warn(
+                ("flexibility", "general", "maintenance_mode"),
+                "bokningssidan visar bara underhållstexten",
+            )
+        )
+    if not general.publish_opus_online:
+        found.append(
+            _warn(
+                ("flexibility", "general", "publish_opus_online"),
+                "bokningssidan visar bara sin avvikelsetext; bokning endast via API",
+            )
+        )
+    if not config.flexibility.booking.new_booking:
+        found.append(
+            _warn(
+                ("flexibility", "booking", "new_booking"),
+                "nya bokningar kan inte göras via portalen",
+            )
+        )
+    published = {(c.database, p.practitioner_id) for c in clinics for p in c.practitioners}
+    published_at = {
+        (c.database, p.practitioner_id, c.clinic_id) for c in clinics for p in c.practitioners
+    }
+    for i, profile in enumerate(config.practitioners.profiles):
+        key = (profile.database, profile.practitioner_id)
+        if key not in published and (profile.photo or profile.text):
+            found.append(
+                _warn(
+                    ("practitioners", "profiles", i),
+                    f"behandlare {profile.practitioner_id} är inte tillagd under Kliniker",
+                )
+            )
+        elif profile.photo and not any(
+            c.photo for c in config.practitioners.consents if (c.database, c.practitioner_id) == key
+        ):
+            found.append(
+                _warn(
+                    ("practitioners", "profiles", i, "photo"),
+                    "bilden visas inte: samtycke för profilbild saknas på alla kliniker",
+                )
+            )
+    for i, consent in enumerate(config.practitioners.consents):
+        if (consent.database, consent.practitioner_id, consent.clinic_id) not in published_at:
+            found.append(
+                _warn(
+                    ("practitioners", "consents", i),
+                    f"samtycke för behandlare {consent.practitioner_id} på klinik "
+                    f"{consent.clinic_id}, som inte är tillagd där",
+                )
+            )
+    return found
