@@ -573,7 +573,10 @@ def email_sender_rule(value: str) -> str | None:
         return None
     display, address = parseaddr(value)
     if not address or not _ADDRESS.match(address):
-        return 'måste vara en e-postadress, t.ex. bokning@klinik.se eller "Kliniken" <bokning@klinik.se>'
+        return (
+            "måste vara en e-postadress, t.ex. bokning@klinik.se "
+            'eller "Kliniken" <bokning@klinik.se>'
+        )
     if "<" in value and not value.rstrip().endswith(">"):
         return "adressen ska stå inom <> efter namnet"
     del display

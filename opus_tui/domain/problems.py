@@ -220,7 +220,8 @@ def warnings(config: WebConfiguration) -> list[Problem]:
         found.append(
             _warn(
                 ("flexibility", "general", "code_challenge"),
-                "koden skickas via e-post eller SMS, men varken E-post eller Mobilnummer efterfrågas",
+                "koden skickas via e-post eller SMS, men varken E-post eller Mobilnummer "
+                "efterfrågas",
             )
         )
     if general.code_challenge and general.skip_confirmation:
