@@ -1,0 +1,90 @@
+"""Command line: ``opus-tui`` opens the app; subcommands run headless.
+
+Each subcommand lives in ``opus_tui/commands/<module>.py`` with ``add_arguments(parser)`` and
+``run(args) -> int`` and is imported only when chosen, so ``--help`` and start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from opus_tui import __version__
+
+# name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("opus_tui.commands.demo", "skapa demobutik och demodatabaser och öppna appen"),
+    "export": ("opus_tui.commands.export", "exportera webbkonfigurationen till en TOML-fil"),
+    "import": ("opus_tui.commands.import_", "importera webbkonfigurationen från en TOML-fil"),
+    "check": ("opus_tui.commands.check", "kontrollera den sparade konfigurationen"),
+    "history": ("opus_tui.commands.history", "lista sparade versioner (revisioner)"),
+    "restore": ("opus_tui.commands.restore", "återställ konfigurationen från en revision"),
+    "preview": ("opus_tui.commands.preview", "skriv ut bokningssidans sidor som text"),
+    "publish": ("opus_tui.commands.publish", "publicera konfigurationen till portalen"),
+    "portal-emulator": (
+        "opus_tui.commands.portal_emulator",
+        "starta en lokal portalemulator (127.0.0.1)",
+    ),
+}
+
+
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen command's module is imported for its arguments."""
+    parser = argparse.ArgumentParser(
+        prog="opus-tui",
+        description="Konfigurera Opus Dental Online-bokningen från terminalen.",
+    )
+    parser.add_argument("--version", action="version", version=f"opus-tui {__version__}")
+    parser.add_argument(
+        "--store",
+        metavar="URL|PATH",
+        help="lokal butik: sökväg till SQLite-fil eller databas-URL "
+        "(standard: $OPUS_TUI_STORE eller användarens datakatalog)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    for name, (module, help_text) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command_parser.set_defaults(_module=module)
+        if name == chosen:
+            importlib.import_module(module).add_arguments(command_parser)
+    return parser
+
+
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--store":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_chosen_command(args_list)).parse_args(args_list)
+    try:
+        if args.command is None:
+            from opus_tui.app import run_app
+
+            return run_app(args.store)
+        module = importlib.import_module(args._module)
+        result: int = module.run(args)
+        return result
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from opus_tui.errors import UserError
+
+        if isinstance(exc, UserError):
+            print(f"opus-tui: {exc}", file=sys.stderr)
+            return exc.exit_code
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
