@@ -1,0 +1,16 @@
+"""Test-wide set-up: monochrome off, no user store or key file, the PostgreSQL plugin."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Textual renders monochrome with NO_COLOR set, which breaks every snapshot: drop it first.
+os.environ.pop("NO_COLOR", None)
+os.environ.pop("OPUS_TUI_STORE", None)
+# Secrets are encrypted with a key file; tests never touch the user's own.
+_key_dir = Path(tempfile.mkdtemp(prefix="opus-tui-keys-"))
+os.environ["OPUS_TUI_KEY_FILE"] = str(_key_dir / "secret.key")
+
+pytest_plugins = ["tests.pg_cluster"]
