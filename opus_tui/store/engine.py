@@ -1,0 +1,92 @@
+"""Engine factory and schema migrations for the local store.
+
+SQLite: WAL, ``foreign_keys=ON`` and a busy timeout, set on every connection by a ``connect``
+listener. PostgreSQL through psycopg 3 (``postgresql://`` is rewritten to ``postgresql+psycopg://``).
+Migrations run on their own engine without the foreign-keys pragma: a batch migration on an engine
+with ``foreign_keys=ON`` would cascade-delete child rows (TECH-NOTES).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def normalise_url(url: str) -> str:
+    """The SQLAlchemy URL to use: PostgreSQL always through psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, pragmas: bool = True) -> Engine:
+    """An engine for the store at ``url``; ``pragmas=False`` is for migrations only."""
+    url = normalise_url(url)
+    if is_sqlite(url):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                if pragmas:
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                    cursor.execute("PRAGMA foreign_keys = ON")
+            finally:
+                cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(url: str | None = None) -> Any:
+    """An Alembic ``Config`` pointing at the package's migrations."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(url: str) -> None:
+    """Bring the store at ``url`` to the newest schema, on an engine of its own."""
+    from alembic import command
+
+    engine = make_engine(url, pragmas=False)
+    try:
+        if current_revision(engine) == head_revision():
+            return
+        config = alembic_config(url)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()

@@ -1,0 +1,25 @@
+"""Errors of the store, shown to the user without a traceback (no SQLAlchemy import here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opus_tui.domain.problems import Problem
+from opus_tui.errors import UserError
+
+
+class StoreError(UserError):
+    """The store cannot be opened or used (missing, unreadable, not a database, unreachable)."""
+
+
+class ConfigInvalid(UserError):
+    """A configuration with errors was refused; ``problems`` lists them (errors first)."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Sequence[Problem], intro: str = "konfigurationen har fel") -> None:
+        self.problems = list(problems)
+        self.errors = [p for p in self.problems if p.is_error]
+        lines = [f"{intro} ({len(self.errors)} st):"]
+        lines += [f"  {p}" for p in self.errors]
+        super().__init__("\n".join(lines))

@@ -1,0 +1,117 @@
+"""Fast reads of a SQLite store with stdlib sqlite3 only (read-only), for the first screen.
+
+They return None for a non-SQLite URL, a missing file, missing tables or unusable data; the caller
+then falls back to ``opus_tui.store.repository.Store`` (which gives the user a proper error).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from opus_tui.domain.catalogue import (
+    Catalogue,
+    CatalogueClinic,
+    CataloguePractitioner,
+    CatalogueTreatment,
+    OnlineTime,
+)
+from opus_tui.domain.config import SECTION_NAMES, WebConfiguration
+from opus_tui.store.location import sqlite_path
+
+
+@contextmanager
+def _readonly(url: str) -> Iterator[sqlite3.Connection | None]:
+    path = sqlite_path(url)
+    if path is None or not path.is_file():
+        yield None
+        return
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        yield None
+        return
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def read_config_fast(url: str) -> WebConfiguration | None:
+    """The stored web configuration (defaults for unsaved sections), or None (see module doc)."""
+    with _readonly(url) as conn:
+        if conn is None:
+            return None
+        try:
+            rows = conn.execute("SELECT section, data FROM config_section").fetchall()
+            data = {s: json.loads(d) for s, d in rows if s in SECTION_NAMES}
+            return WebConfiguration.model_validate(data)
+        except (sqlite3.Error, ValueError, ValidationError):
+            return None
+
+
+def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | None:
+    """The catalogue snapshot (``source="snapshot"``), or None (see module doc)."""
+    with _readonly(url) as conn:
+        if conn is None:
+            return None
+        try:
+            dbs = conn.execute(
+                "SELECT database, fetched_at FROM catalogue_database ORDER BY position"
+            ).fetchall()
+            if not dbs:
+                return None
+            clinics = tuple(
+                CatalogueClinic(*r)
+                for r in conn.execute(
+                    "SELECT database, clinic_id, name, address, postcode, city, phone, email "
+                    "FROM catalogue_clinic ORDER BY id"
+                )
+            )
+            practitioners = tuple(
+                CataloguePractitioner(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]))
+                for r in conn.execute(
+                    "SELECT database, practitioner_id, clinic_id, first_name, last_name, title, "
+                    "active FROM catalogue_practitioner ORDER BY id"
+                )
+            )
+            treatments = tuple(
+                CatalogueTreatment(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), bool(r[7]))
+                for r in conn.execute(
+                    "SELECT database, treatment_id, name, description, duration_minutes, "
+                    "create_in_web, change_in_web, cancel_in_web FROM catalogue_treatment "
+                    "ORDER BY id"
+                )
+            )
+            times: tuple[OnlineTime, ...] = ()
+            if with_times:
+                parse = datetime.fromisoformat
+                times = tuple(
+                    OnlineTime(db, p, c, parse(s), parse(e), t)
+                    for db, p, c, s, e, t in conn.execute(
+                        "SELECT database, practitioner_id, clinic_id, start_at, end_at, "
+                        "treatment_id FROM online_time ORDER BY id"
+                    )
+                )
+            stamps = [d for _, f in dbs if (d := _dt(f)) is not None]
+        except (sqlite3.Error, ValueError):
+            return None
+    return Catalogue(
+        source="snapshot",
+        fetched_at=min(stamps) if stamps else None,
+        databases=tuple(d for d, _ in dbs),
+        clinics=clinics,
+        practitioners=practitioners,
+        treatments=treatments,
+        times=times,
+    )
