@@ -16,7 +16,7 @@ Do not stop the shared server; tests that need to stop one use their own cluster
 
     with PgCluster.started() as cluster:   # or the function-scoped `pg_private_server` fixture
         ...
-        cluster.stop()       # pg_ctl stop -m immediate
+        cluster.stop()       # pg_ctl stop -m fast (ends sessions)
         cluster.start()
 
 Outside pytest (bench/), use ``PgCluster.started()`` as a context manager.
@@ -157,7 +157,7 @@ class PgCluster:
         )
         self.running = True
 
-    def stop(self, mode: str = "immediate") -> None:
+    def stop(self, mode: str = "fast") -> None:
         if not self.running:
             return
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", mode, "-w", "stop")

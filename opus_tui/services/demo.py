@@ -606,15 +606,36 @@ def write_chain_odbc(
     Multi-row ``INSERT … VALUES`` (``rows_per_statement`` rows each) — never
     ``fast_executemany`` (it crashes the SQLite3 driver and drops fractions on psqlODBC).
     """
+    schema = schema or SchemaMap.default()
+    _write_odbc(connection_string, schema, chain.rows(schema), rows_per_statement)
+
+
+def write_demo_odbc(
+    connection_string: str,
+    today: date,
+    database: str = DEMO_DATABASES[0].name,
+    schema: SchemaMap | None = None,
+) -> None:
+    """Write one demo database (by profile name) into an empty ODBC database (e.g. PostgreSQL)."""
+    schema = schema or SchemaMap.default()
+    db = next(d for d in DEMO_DATABASES if d.name == database)
+    _write_odbc(connection_string, schema, _demo_rows(db, today, schema), 500)
+
+
+def _write_odbc(
+    connection_string: str,
+    schema: SchemaMap,
+    data: Mapping[str, Iterator[Row] | list[Row]],
+    rows_per_statement: int,
+) -> None:
     import pyodbc
 
-    schema = schema or SchemaMap.default()
     conn = pyodbc.connect(connection_string, autocommit=False)
     try:
         cursor = conn.cursor()
         for ddl in opus_sql.create_tables(schema):
             cursor.execute(ddl)
-        for section, rows in chain.rows(schema).items():
+        for section, rows in data.items():
             _insert_many(cursor, schema, section, rows, rows_per_statement)
         conn.commit()
     finally:

@@ -371,7 +371,8 @@ class OpusGateway:
                 f"Installerade drivrutiner: {installed}."
             )
         elif kind == "timeout" and self.timeout:
-            summary = f"Databasen svarade inte inom {self.timeout} sekunder."
+            unit = "sekund" if self.timeout == 1 else "sekunder"
+            summary = f"Databasen svarade inte inom {self.timeout} {unit}."
         message = f"{summary} Drivrutinens svar: {text}" if text else summary
         message = scrub(message, self._password)
         log.warning("Opus database error (%s, %s): %s", kind, sqlstate or "-", message)
