@@ -1,0 +1,325 @@
+"""The Textual app: tabs as modes, global bindings, the command provider, the draft and its signals.
+
+Contract (other parts rely on it):
+
+- ``OpusApp(store_url: str, *, catalogue: Catalogue | None = None, clock=None)``; tests pass a
+  temporary store URL, a deterministic catalogue and a fixed clock. ``run_app(store) -> int``.
+- ``app.draft: WebConfiguration`` — the current unsaved edits of the whole configuration (may hold
+  invalid values: sections are replaced with ``model_copy``, never re-validated);
+  ``app.saved: WebConfiguration`` — what the store holds; ``app.catalogue: Catalogue | None``;
+  ``app.store`` — the full ``Store`` once opened (None before).
+- ``app.update_draft(section, value)`` sets one section of the draft and publishes
+  ``app.draft_changed: Signal[WebConfiguration]``. ``app.catalogue_changed: Signal[Catalogue]``
+  fires when a catalogue arrives. ``app.reloaded: Signal[WebConfiguration]`` fires when the draft
+  is replaced wholesale (store opened); screens refill their fields then.
+  ``app.status_changed: Signal[str]`` carries the header's connection state.
+- Tabs are MODES in the manual's order (``opus_tui.screens.TABS``), switched with 1–9 (when focus
+  is not in a text field), alt+1–9, ctrl+pageup/pagedown and the command palette.
+- Quitting with unsaved changes asks first (Spara / Kasta / Avbryt).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.signal import Signal
+
+from opus_tui.commands_palette import OpusCommands
+from opus_tui.domain.catalogue import Catalogue
+from opus_tui.domain.config import Section, WebConfiguration
+from opus_tui.domain.problems import Problem, check
+from opus_tui.messages import StoreFailed, StoreOpened
+from opus_tui.resources import stylesheet
+from opus_tui.screens import TAB_BY_MODE, TABS
+from opus_tui.store.location import describe
+
+Clock = Callable[[], datetime]
+
+
+def _tab_bindings() -> list[Binding]:
+    bindings: list[Binding] = []
+    group = Binding.Group("Flik", compact=True)
+    for number, tab in enumerate(TABS, start=1):
+        for key in (str(number), f"alt+{number}"):
+            bindings.append(
+                Binding(
+                    key,
+                    f"go('{tab.mode}')",
+                    tab.label,
+                    show=False,
+                    id=f"tab.{tab.mode}" + (".alt" if key.startswith("alt") else ""),
+                    tooltip=f"Gå till {tab.label}",
+                    group=group,
+                )
+            )
+    return bindings
+
+
+def _optional(module: str) -> Any:
+    """A module written by another part of the project, or None while it is missing."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+class OpusApp(App[int]):
+    TITLE = "opus-tui"
+    CSS_PATH = stylesheet("app.tcss")
+    MODES: ClassVar[dict[str, str | Callable[[], Any]]] = {tab.mode: tab.factory() for tab in TABS}
+    COMMANDS: ClassVar[set[Any]] = {OpusCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("ctrl+q", "quit", "Avsluta", id="quit", tooltip="Avsluta (frågar om osparat)"),
+        Binding(
+            "ctrl+pagedown",
+            "next_tab(1)",
+            "Nästa flik",
+            id="tab.next",
+            tooltip="Nästa flik",
+            show=False,
+        ),
+        Binding(
+            "ctrl+pageup",
+            "next_tab(-1)",
+            "Föregående flik",
+            id="tab.previous",
+            tooltip="Föregående flik",
+            show=False,
+        ),
+        *_tab_bindings(),
+    ]
+
+    def __init__(
+        self,
+        store_url: str,
+        *,
+        catalogue: Catalogue | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.store_url = store_url
+        self.clock: Clock = clock or datetime.now
+        self.store: Any = None
+        self._store_lock = threading.Lock()
+        self.saved = WebConfiguration()
+        self.catalogue: Catalogue | None = catalogue
+        self._catalogue_given = catalogue is not None
+        self.store_state = "öppnar butiken…"
+        self.portal_state = "Portal: ej kontrollerad"
+        self.draft_changed: Signal[WebConfiguration] = Signal(self, "draft_changed")
+        self.catalogue_changed: Signal[Catalogue] = Signal(self, "catalogue_changed")
+        self.reloaded: Signal[WebConfiguration] = Signal(self, "reloaded")
+        self.status_changed: Signal[str] = Signal(self, "status_changed")
+        self._problems: tuple[int, list[Problem]] | None = None
+        quick = _optional("opus_tui.store.quick")
+        if quick is not None:
+            try:
+                fast = quick.read_config_fast(store_url)
+                if fast is not None:
+                    self.saved = fast
+                if self.catalogue is None:
+                    read_catalogue = getattr(quick, "read_catalogue_fast", None)
+                    if read_catalogue is not None:
+                        self.catalogue = read_catalogue(store_url)
+            except Exception:  # the full store reports the problem in words later
+                pass
+        self.draft = self.saved
+        self._update_status()
+
+    # -- the draft ------------------------------------------------------------------------------
+    def update_draft(self, section: str, value: Section) -> None:
+        """Set one section of the draft (no validation) and tell the subscribers."""
+        self.draft = self.draft.model_copy(update={section: value})
+        self.draft_changed.publish(self.draft)
+
+    def mark_saved(self, section: str, value: Section) -> None:
+        """After a save: the store holds ``value`` for ``section``."""
+        self.saved = self.saved.model_copy(update={section: value})
+        self.draft_changed.publish(self.draft)
+
+    def problems(self) -> list[Problem]:
+        """Errors and warnings of the whole draft (cached per draft)."""
+        key = id(self.draft)
+        if self._problems is None or self._problems[0] != key:
+            self._problems = (key, check(self.draft))
+        return self._problems[1]
+
+    def dirty_modes(self) -> frozenset[str]:
+        from opus_tui.screens.base import TabScreen
+
+        dirty: set[str] = set()
+        for tab in TABS:
+            stack = self._screen_stacks.get(tab.mode)
+            if stack and isinstance(stack[0], TabScreen):
+                if stack[0].is_dirty():
+                    dirty.add(tab.mode)
+            elif tab.section != "connections" and getattr(self.draft, tab.section) != getattr(
+                self.saved, tab.section
+            ):
+                dirty.add(tab.mode)
+        return frozenset(dirty)
+
+    def set_catalogue(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._update_status()
+        self.catalogue_changed.publish(catalogue)
+
+    # -- the store ------------------------------------------------------------------------------
+    def require_store(self) -> Any:
+        """The full store, opened on first use (call from a thread worker)."""
+        with self._store_lock:
+            if self.store is None:
+                repository = importlib.import_module("opus_tui.store.repository")
+                self.store = repository.Store.open(self.store_url)
+            return self.store
+
+    @work(thread=True, exclusive=True, group="store", exit_on_error=False)
+    def _open_store(self) -> None:
+        try:
+            store = self.require_store()
+            config = store.load_config()
+            catalogue = None if self._catalogue_given else store.load_catalogue()
+        except ImportError:
+            self.post_message(StoreFailed("butiken är inte tillgänglig i den här versionen"))
+            return
+        except Exception as exc:
+            self.post_message(StoreFailed(str(exc)))
+            return
+        self.post_message(StoreOpened(store, config, catalogue))
+
+    def on_store_opened(self, message: StoreOpened) -> None:
+        self.store_state = "butiken öppen"
+        if message.config != self.saved:
+            untouched = self.draft == self.saved
+            self.saved = message.config
+            if untouched:
+                self.draft = message.config
+                self.reloaded.publish(self.draft)
+            self.draft_changed.publish(self.draft)
+        if message.catalogue is not None:
+            self.set_catalogue(message.catalogue)
+        elif self.catalogue is None:
+            self.set_catalogue(self._demo_catalogue())
+        self._update_status()
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.store_state = "butiken kan inte öppnas"
+        self._update_status()
+        self.notify(message.error, title="Butiken", severity="error", timeout=10)
+        if self.catalogue is None:
+            self.set_catalogue(self._demo_catalogue())
+
+    def _demo_catalogue(self) -> Catalogue:
+        demo = _optional("opus_tui.services.demo")
+        today = self.clock().date()
+        if demo is not None:
+            catalogue: Catalogue = demo.demo_catalogue(today)
+            return catalogue
+        from opus_tui.screens.fallback_catalogue import fallback_catalogue
+
+        return fallback_catalogue(self.clock())
+
+    def _update_status(self) -> None:
+        if self.catalogue is None:
+            catalogue = "Katalog: saknas"
+        else:
+            source = {"database": "Opus-databas", "snapshot": "ögonblicksbild", "demo": "demo"}
+            when = self.catalogue.fetched_at
+            age = f" {when:%Y-%m-%d %H:%M}" if when else ""
+            catalogue = f"Katalog: {source.get(self.catalogue.source, self.catalogue.source)}{age}"
+        self.sub_title = (
+            f"{describe(self.store_url)} · {self.store_state} · {catalogue} · {self.portal_state}"
+        )
+        self.status_changed.publish(self.sub_title)
+
+    # -- app lifecycle --------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.switch_mode(TABS[0].mode)
+        if self.catalogue is not None:
+            self.catalogue_changed.publish(self.catalogue)
+        self._open_store()
+
+    def action_go(self, mode: str) -> None:
+        if mode in TAB_BY_MODE and mode != self.current_mode:
+            self.switch_mode(mode)
+
+    def action_next_tab(self, step: int) -> None:
+        modes = [tab.mode for tab in TABS]
+        index = modes.index(self.current_mode) if self.current_mode in modes else 0
+        self.switch_mode(modes[(index + step) % len(modes)])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go" and parameters and parameters[0] == self.current_mode:
+            return None  # greyed out: already there
+        return True
+
+    async def action_quit(self) -> None:
+        from opus_tui.screens.quit import QuitDialog
+
+        dirty = self.dirty_modes()
+        if not dirty:
+            self.exit(0)
+            return
+        if isinstance(self.screen, QuitDialog):
+            return
+        names = [TAB_BY_MODE[m].label for m in TABS_ORDER if m in dirty]
+        self.push_screen(QuitDialog(names), self._after_quit_dialog)
+
+    def _after_quit_dialog(self, choice: str | None) -> None:
+        if choice == "discard":
+            self.exit(0)
+        elif choice == "save":
+            self.save_all_then_exit()
+
+    def save_all_then_exit(self) -> None:
+        """Save every dirty tab (each its own revision); exit when all succeeded."""
+        from opus_tui.screens.base import TabScreen
+
+        screens: list[TabScreen] = []
+        for mode in self.dirty_modes():
+            stack = self._screen_stacks.get(mode)
+            if not stack or not isinstance(stack[0], TabScreen):
+                continue
+            screen = stack[0]
+            errors = [p for p in screen.section_problems() if p.is_error]
+            if errors:
+                self.switch_mode(mode)
+                screen.action_save()  # shows the errors at their fields
+                return
+            screens.append(screen)
+        self._save_all(screens)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save_all(self, screens: list[Any]) -> None:
+        try:
+            store = self.require_store()
+            for screen in screens:
+                value = screen.current_value()
+                screen.write(store, value)
+                self.call_from_thread(screen.after_save, value)
+        except Exception as exc:
+            self.call_from_thread(
+                self.notify, str(exc), title="Kan inte spara", severity="error", timeout=10
+            )
+            return
+        self.call_from_thread(self.exit, 0)
+
+
+TABS_ORDER = [tab.mode for tab in TABS]
+
+
+def run_app(store: str | None) -> int:
+    """Open the app on a store (``--store`` value, else $OPUS_TUI_STORE, else the default)."""
+    from opus_tui.store.location import store_url
+
+    app = OpusApp(store_url(store))
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,47 @@
+"""The one command-palette provider: go to a tab, Spara, Återställ, Förhandsvisning, Avsluta.
+Spara/Återställ act on the current tab."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class OpusCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from opus_tui.screens import TABS
+        from opus_tui.screens.base import TabScreen
+
+        app = self.app
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        screen = self.screen
+        if isinstance(screen, TabScreen):
+            label = screen.tab.label
+            commands += [
+                (f"Spara {label}", screen.action_save, "Spara fliken (ctrl+s)"),
+                (f"Återställ {label}", screen.action_revert, "Till det senast sparade (ctrl+r)"),
+                ("Förhandsvisning", screen.action_toggle_preview, "Visa/dölj (F2)"),
+            ]
+        for number, tab in enumerate(TABS, start=1):
+            commands.append(
+                (
+                    f"Gå till {tab.label}",
+                    partial(app.run_action, f"go('{tab.mode}')"),
+                    f"Flik {number} ({number} eller alt+{number})",
+                )
+            )
+        commands.append(("Avsluta", partial(app.run_action, "quit"), "Frågar om osparat (ctrl+q)"))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

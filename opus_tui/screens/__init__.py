@@ -1,0 +1,62 @@
+"""The tabs in the manual's order, plus Konfiguration. Screen modules are imported lazily (the
+first screen only) so start-up stays fast."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from opus_tui.domain.config import section_label
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class Tab:
+    mode: str
+    section: str  # a WebConfiguration section, or "connections" for Konfiguration
+    module: str
+    cls: str
+    short: str  # used in the tab bar when the terminal is narrow
+
+    @property
+    def label(self) -> str:
+        return "Konfiguration" if self.section == "connections" else section_label(self.section)
+
+    def factory(self) -> Callable[[], Screen[None]]:
+        def make() -> Screen[None]:
+            screen_cls = getattr(importlib.import_module(self.module), self.cls)
+            screen: Screen[None] = screen_cls()
+            return screen
+
+        return make
+
+
+TABS: tuple[Tab, ...] = (
+    Tab("kliniker", "clinics", "opus_tui.screens.clinics", "ClinicsScreen", "Klin"),
+    Tab(
+        "behandlare",
+        "practitioners",
+        "opus_tui.screens.practitioners",
+        "PractitionersScreen",
+        "Beh",
+    ),
+    Tab("underdoman", "subdomain", "opus_tui.screens.subdomain", "SubdomainScreen", "Underd"),
+    Tab("flexibilitet", "flexibility", "opus_tui.screens.flexibility", "FlexibilityScreen", "Flex"),
+    Tab("media", "media", "opus_tui.screens.media", "MediaScreen", "Media"),
+    Tab("epost", "email", "opus_tui.screens.email", "EmailScreen", "E-post"),
+    Tab("sms", "sms", "opus_tui.screens.sms", "SmsScreen", "SMS"),
+    Tab("avancerat", "advanced", "opus_tui.screens.advanced", "AdvancedScreen", "Avanc"),
+    Tab(
+        "konfiguration",
+        "connections",
+        "opus_tui.screens.configuration",
+        "ConfigurationScreen",
+        "Konf",
+    ),
+)
+TAB_BY_MODE = {tab.mode: tab for tab in TABS}
+TAB_BY_SECTION = {tab.section: tab for tab in TABS}

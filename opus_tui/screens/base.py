@@ -1,0 +1,309 @@
+"""The base of every tab: Spara/Återställ, the dirty marker, field errors, the help line and the
+preview slot.
+
+A subclass sets ``SECTION`` (a ``WebConfiguration`` section), yields its fields from
+``compose_content()`` and fills them from a section value in ``load()``; it edits through
+``self.edit(value)`` (which calls ``app.update_draft``). Fields show their problems through
+``FieldError`` widgets whose ``path`` starts with the section name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from opus_tui.domain.config import Section, WebConfiguration
+from opus_tui.domain.problems import Problem
+from opus_tui.screens import TAB_BY_SECTION, Tab
+from opus_tui.widgets.field import FieldError
+from opus_tui.widgets.tab_bar import TabBar
+
+if TYPE_CHECKING:
+    from opus_tui.app import OpusApp
+
+WIDE = 120  # columns from which the preview sits next to the tab content
+
+
+def preview_pane() -> Widget | None:
+    """The preview helper's pane, when that module exists."""
+    try:
+        module = importlib.import_module("opus_tui.widgets.preview")
+    except ImportError:
+        return None
+    pane: Widget = module.PreviewPane()
+    return pane
+
+
+class TabScreen(Screen[None]):
+    """One tab of the web configuration (or Konfiguration)."""
+
+    SECTION: ClassVar[str] = ""
+    CONTENT_SCROLLS: ClassVar[bool] = True
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("ctrl+s", "save", "Spara", id="save", tooltip="Spara fliken (en revision)"),
+        Binding(
+            "ctrl+r",
+            "revert",
+            "Återställ",
+            id="revert",
+            tooltip="Återställ fliken till det senast sparade",
+        ),
+        Binding(
+            "f2",
+            "toggle_preview",
+            "Förhandsvisning",
+            id="preview",
+            tooltip="Visa/dölj förhandsvisningen av bokningssidan",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._problems_pending = False
+        self._preview_open = False  # narrow terminal: preview shown full width
+        self._preview_hidden = False  # wide terminal: preview hidden
+
+    # -- properties -----------------------------------------------------------------------------
+    @property
+    def opus(self) -> OpusApp:
+        from opus_tui.app import OpusApp
+
+        app = self.app
+        assert isinstance(app, OpusApp)
+        return app
+
+    @property
+    def tab(self) -> Tab:
+        return TAB_BY_SECTION[self.SECTION]
+
+    # -- hooks for subclasses -------------------------------------------------------------------
+    def compose_content(self) -> ComposeResult:
+        yield Static("")
+
+    def load(self, value: Any) -> None:
+        """Fill the fields from a section value (draft or saved)."""
+
+    def current_value(self) -> Any:
+        return getattr(self.opus.draft, self.SECTION)
+
+    def saved_value(self) -> Any:
+        return getattr(self.opus.saved, self.SECTION)
+
+    def is_dirty(self) -> bool:
+        return bool(self.current_value() != self.saved_value())
+
+    def section_problems(self) -> list[Problem]:
+        """Errors and warnings of this tab (the draft's, plus the screen's own)."""
+        prefix = self.SECTION
+        found = [p for p in self.opus.problems() if p.path[:1] == (prefix,)]
+        return found + list(self.extra_problems())
+
+    def extra_problems(self) -> Iterable[Problem]:
+        """Problems only the screen knows (e.g. a subdomain the portal says is taken)."""
+        return ()
+
+    def edit(self, value: Section) -> None:
+        """Put this tab's new (possibly invalid) value into the draft."""
+        if value != self.current_value():
+            self.opus.update_draft(self.SECTION, value)
+
+    def write(self, store: Any, value: Any) -> Any:
+        """Runs in a thread: save the value in one transaction; returns the revision."""
+        return store.save_section(self.SECTION, value)
+
+    def after_save(self, value: Any) -> None:
+        self.opus.mark_saved(self.SECTION, value)
+
+    def revert(self) -> None:
+        self.opus.update_draft(self.SECTION, self.saved_value())
+
+    # -- composition ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield TabBar(self.tab.mode, id="tab-bar")
+        with Horizontal(id="body"):
+            container = VerticalScroll if self.CONTENT_SCROLLS else Vertical
+            with container(id="content", classes="tab-content"):
+                yield from self.compose_content()
+            pane = preview_pane()
+            if pane is not None:
+                with Vertical(id="preview-slot"):
+                    yield pane
+        yield Static("", id="problems", markup=False)
+        yield Static("", id="help-line", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "opus-tui"
+        self.opus.draft_changed.subscribe(self, self._on_draft_changed)
+        self.opus.reloaded.subscribe(self, self._on_reloaded)
+        self.opus.status_changed.subscribe(self, self._on_status)
+        self.load(self.current_value())
+        self._update_layout(self.size.width)
+        self._refresh_problems()
+
+    def on_screen_resume(self) -> None:
+        self._update_layout(self.size.width)
+        self._refresh_problems()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_layout(event.size.width)
+
+    def _update_layout(self, width: int) -> None:
+        wide = width >= WIDE
+        self.set_class(wide, "-wide")
+        self.set_class(not wide and self._preview_open, "-preview-open")
+        self.set_class(wide and self._preview_hidden, "-preview-hidden")
+
+    # -- signals --------------------------------------------------------------------------------
+    def _on_draft_changed(self, draft: WebConfiguration) -> None:
+        if not self._problems_pending:
+            self._problems_pending = True
+            self.call_later(self._refresh_problems)
+
+    def _on_reloaded(self, draft: WebConfiguration) -> None:
+        self.load(self.current_value())
+        self._refresh_problems()
+
+    def _on_status(self, status: str) -> None:
+        self.sub_title = None  # the header follows app.sub_title
+
+    def _refresh_problems(self) -> None:
+        self._problems_pending = False
+        if not self.is_mounted:
+            return
+        problems = self.section_problems()
+        self.show_problems(problems)
+        self.query_one(TabBar).set_dirty(self.opus.dirty_modes())
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Each problem at the most specific FieldError whose path it starts with; the rest in
+        the line above the help line."""
+        lines = sorted(self.query(FieldError), key=lambda f: -len(f.path))
+        placed: dict[int, list[Problem]] = {id(f): [] for f in lines}
+        rest: list[Problem] = []
+        for problem in problems:
+            for line in lines:
+                if problem.path[: len(line.path)] == line.path:
+                    placed[id(line)].append(problem)
+                    break
+            else:
+                rest.append(problem)
+        for line in lines:
+            line.show(placed[id(line)])
+        summary = self.query_one("#problems", Static)
+        errors = [p for p in problems if p.is_error]
+        text: list[str] = []
+        if errors:
+            text.append(f"✗ {len(errors)} fel hindrar Spara på den här fliken.")
+        for p in rest:
+            mark = "✗" if p.is_error else "⚠"
+            text.append(f"{mark} {p.label + ': ' if p.label else ''}{p.message}")
+        summary.update("\n".join(text))
+        summary.set_class(bool(text), "-shown")
+        summary.set_class(bool(errors), "-error")
+
+    # -- help line ------------------------------------------------------------------------------
+    @on(events.DescendantFocus)
+    def _show_help(self, event: events.DescendantFocus) -> None:
+        tooltip = event.widget.tooltip
+        text = tooltip if isinstance(tooltip, str) else ""
+        self.query_one("#help-line", Static).update(text)
+
+    # -- actions --------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        problems = self.section_problems()
+        self.show_problems(problems)
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            first = errors[0]
+            self.notify(
+                f"{first.label + ': ' if first.label else ''}{first.message}",
+                title=f"Kan inte spara {self.tab.label}",
+                severity="error",
+            )
+            self._focus_problem(first)
+            return
+        if not self.is_dirty():
+            self.notify("Inga ändringar att spara.", title=self.tab.label)
+            return
+        self._save(self.current_value())
+
+    def _focus_problem(self, problem: Problem) -> None:
+        for line in self.query(FieldError):
+            if problem in line.problems:
+                siblings = list(line.parent.children) if line.parent else []
+                index = siblings.index(line)
+                for widget in reversed(siblings[:index]):
+                    if widget.focusable:
+                        widget.focus()
+                        return
+                return
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, value: Any) -> None:
+        try:
+            store = self.opus.require_store()
+            revision = self.write(store, value)
+        except Exception as exc:  # shown in words; the store's errors carry no secrets
+            problems = getattr(exc, "problems", None)
+            self.app.call_from_thread(self._save_failed, str(exc), problems)
+            return
+        self.app.call_from_thread(self._saved, value, revision)
+
+    def _saved(self, value: Any, revision: Any) -> None:
+        self.after_save(value)
+        number = getattr(revision, "id", None)
+        suffix = f" (revision {number})" if number is not None else ""
+        self.notify(f"{self.tab.label} sparad{suffix}.", title="Sparat")
+        self._refresh_problems()
+
+    def _save_failed(self, message: str, problems: list[Problem] | None) -> None:
+        if problems:
+            self.show_problems(problems)
+        self.notify(message, title=f"Kan inte spara {self.tab.label}", severity="error")
+
+    def action_revert(self) -> None:
+        if not self.is_dirty():
+            self.notify("Inget att återställa.", title=self.tab.label)
+            return
+        self.revert()
+        self.load(self.saved_value())
+        self._refresh_problems()
+        self.notify(f"{self.tab.label} återställd till det senast sparade.", title="Återställt")
+
+    def action_toggle_preview(self) -> None:
+        if not self.query("#preview-slot"):
+            self.notify("Förhandsvisningen är inte tillgänglig ännu.", severity="warning")
+            return
+        if self.size.width >= WIDE:
+            self._preview_hidden = not self._preview_hidden
+        else:
+            self._preview_open = not self._preview_open
+        self._update_layout(self.size.width)
+
+
+class PlaceholderScreen(TabScreen):
+    """A tab whose screen comes later; shows the section's fields as read-only text."""
+
+    def compose_content(self) -> ComposeResult:
+        yield Static("", id="placeholder", markup=False)
+
+    def load(self, value: Any) -> None:
+        lines = [f"{self.tab.label} — skärmen kommer snart. Sparade värden:", ""]
+        if isinstance(value, Section):
+            for name, field in type(value).model_fields.items():
+                shown = getattr(value, name)
+                text = repr(shown) if not isinstance(shown, Section) else "…"
+                lines.append(f"{field.title or name}: {text[:60]}")
+        self.query_one("#placeholder", Static).update("\n".join(lines))

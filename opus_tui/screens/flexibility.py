@@ -1,0 +1,9 @@
+"""Placeholder; the full screen follows."""
+
+from __future__ import annotations
+
+from opus_tui.screens.base import PlaceholderScreen
+
+
+class FlexibilityScreen(PlaceholderScreen):
+    SECTION = "flexibility"

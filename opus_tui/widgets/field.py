@@ -1,0 +1,53 @@
+"""Pieces for labelled fields: the label/help come from the domain model, the error line under a
+field shows the problems whose path starts with the field's path."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+from textual.widgets import Label, Static
+
+from opus_tui.domain.fields import help_of, label_of
+from opus_tui.domain.problems import Path, Problem
+
+
+class FieldLabel(Label):
+    """The manual's label of a model field."""
+
+    def __init__(self, model: type[BaseModel], name: str, *, id: str | None = None) -> None:
+        super().__init__(label_of(model, name), id=id, classes="field-label")
+        help_text = help_of(model, name)
+        if help_text:
+            self.tooltip = help_text
+
+
+class FieldError(Static):
+    """Errors (and warnings) of the draft at ``path``; hidden when there are none."""
+
+    DEFAULT_CSS = """
+    FieldError { height: auto; display: none; color: $text-error; padding: 0 1; }
+    FieldError.-warning { color: $text-warning; }
+    FieldError.-shown { display: block; }
+    """
+
+    def __init__(self, path: Path, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.path = tuple(path)
+        self.problems: list[Problem] = []
+
+    def show(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        errors = [p for p in problems if p.is_error]
+        shown = errors or list(problems)
+        if not shown:
+            self.remove_class("-shown")
+            self.update("")
+            return
+        lines = []
+        for p in shown:
+            mark = "✗" if p.is_error else "⚠"
+            lines.append(f"{mark} {p.label + ': ' if p.label else ''}{p.message}")
+        self.update("\n".join(lines))
+        self.set_class(not errors, "-warning")
+        self.add_class("-shown")

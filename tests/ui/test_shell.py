@@ -1,0 +1,114 @@
+"""The app shell: tabs as modes, tab keys, the palette, the header, the quit prompt."""
+
+from __future__ import annotations
+
+from opus_tui.app import OpusApp
+from opus_tui.domain.config import SubdomainSettings
+from opus_tui.screens import TABS
+from opus_tui.screens.quit import QuitDialog
+from opus_tui.widgets.tab_bar import TabBar
+
+
+async def test_tabs_switch_by_number_alt_and_ctrl_pages(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.current_mode == "kliniker"
+        await pilot.press("4")
+        assert app.current_mode == "flexibilitet"
+        await pilot.press("alt+9")
+        assert app.current_mode == "konfiguration"
+        await pilot.press("ctrl+pagedown")
+        assert app.current_mode == TABS[0].mode
+        await pilot.press("ctrl+pageup")
+        assert app.current_mode == "konfiguration"
+
+
+async def test_header_names_store_and_catalogue(make_app, store_url: str) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert store_url.removeprefix("sqlite:///") in app.sub_title
+        assert "butiken öppen" in app.sub_title
+        assert "Katalog: ögonblicksbild 2026-03-02 09:30" in app.sub_title
+
+
+async def test_palette_goes_to_tab(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Gå till SMS")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "sms"
+
+
+async def test_quit_without_changes_exits(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_quit_with_changes_asks_and_cancel_stays(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        app.update_draft("subdomain", SubdomainSettings(name="kliniken"))
+        await pilot.pause()
+        assert "kliniker" not in app.dirty_modes()
+        assert "underdoman" in app.dirty_modes()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuitDialog)
+        assert app.is_running
+        assert "●" in app.screen.query_one(TabBar).render().plain
+
+
+async def test_quit_dialog_save_writes_and_exits(make_app, store_url: str) -> None:
+    from opus_tui.store.repository import Store
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("3")
+        app.update_draft("subdomain", SubdomainSettings(name="kliniken"))
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("enter")  # Spara has the focus
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 0
+    with Store.open(store_url) as store:
+        assert store.load_config().subdomain.name == "kliniken"
+
+
+async def test_quit_dialog_discard_exits_without_saving(make_app, store_url: str) -> None:
+    from opus_tui.store.repository import Store
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        app.update_draft("subdomain", SubdomainSettings(name="kliniken"))
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # Kasta
+        await pilot.pause()
+    assert app.return_code == 0
+    with Store.open(store_url) as store:
+        assert store.load_config().subdomain.name == ""
