@@ -1,0 +1,285 @@
+"""Start-up and memory of ``opus-tui`` against a bare Textual app, in a real pseudo-terminal.
+
+Both apps run alternately in the same run (bare, opus-tui, bare, ...), each on a fresh pty of
+the same size, timed from just before the spawn (see ``bench/ptyterm.py`` and
+``docs/performance.md`` for the exact definitions):
+
+- *shown*: the first frame with the first tab's marker on screen (bare: its Static's text).
+- *accepts keys*: ctrl+c is sent the moment *shown* is seen; the figure is when its visible
+  effect (Textual's "Do you want to quit?" notification, shown by the app-level binding after
+  the key went through the focused widget and the screen) is on screen.
+- *with data*: a clinic name from the demo store is on screen and keys are accepted.
+- *peak RSS*: VmHWM of the app on a 300 clinics × 30 practitioners store after visiting every
+  tab with its number key, against the bare app after its first screen.
+
+Environment: BENCH_STARTUP_RUNS (default 12), BENCH_STARTUP_SIZE (default 80x24),
+BENCH_RSS_RUNS (default 3), BENCH_LARGE_WEEKS (weeks of online times, default 8).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.ptyterm import Condition, PtyApp, Screen, has_text
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BARE_TEXT = "Bare Textual app ready"
+KEY_PROBE = b"\x03"  # ctrl+c: Textual's app-level "help_quit" binding
+KEY_PROBE_EFFECT = "Do you want to quit?"
+FIRST_TAB = "Kliniker"
+DATA_TEXT = "OpusTandläkarna"
+TAB_KEYS = "123456789"
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _size() -> tuple[int, int]:
+    cols, rows = os.environ.get("BENCH_STARTUP_SIZE", "80x24").lower().split("x")
+    return int(cols), int(rows)
+
+
+def opus_command(store: Path) -> list[str]:
+    """How a user starts it: the console script (``python -m opus_tui`` as a fallback)."""
+    override = os.environ.get("BENCH_OPUS_CMD")  # for testing the harness on a stand-in
+    if override:
+        return [*override.split(), "--store", str(store)]
+    script = Path(PYTHON).parent / "opus-tui"
+    if script.exists():
+        return [str(script), "--store", str(store)]
+    return [PYTHON, "-m", "opus_tui", "--store", str(store)]
+
+
+def bare_command() -> list[str]:
+    return [PYTHON, str(ROOT / "bench" / "bare_app.py")]
+
+
+# -- stores ---------------------------------------------------------------------------------
+
+
+def build_demo_store(directory: Path) -> Path:
+    """``opus-tui demo --dir DIR --no-open`` (the store helper's demo); returns the store."""
+    override = os.environ.get("BENCH_DEMO_STORE")
+    if override:
+        return Path(override)
+    script = Path(PYTHON).parent / "opus-tui"
+    command = [str(script)] if script.exists() else [PYTHON, "-m", "opus_tui"]
+    subprocess.run(
+        [*command, "demo", "--dir", str(directory), "--no-open"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    return directory / "store.db"
+
+
+def build_large_store(path: Path, weeks: int) -> Path:
+    """A store whose catalogue is a synthetic chain of 300 clinics × 30 practitioners (with
+    ``weeks`` of online times), every clinic and practitioner published on Kliniker."""
+    override = os.environ.get("BENCH_LARGE_STORE")
+    if override:
+        return Path(override)
+    from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
+    from opus_tui.services.demo import chain_catalogue, generate_chain
+    from opus_tui.store import Store
+
+    catalogue = chain_catalogue(generate_chain(300, 30, weeks=weeks, seed=8))
+    by_clinic: dict[str, list[PublishedPractitioner]] = {}
+    for p in catalogue.practitioners:
+        by_clinic.setdefault(p.clinic_id, []).append(
+            PublishedPractitioner(
+                practitioner_id=p.practitioner_id,
+                name=f"{p.first_name} {p.last_name}",
+                title=p.title,
+            )
+        )
+    published = [
+        PublishedClinic(
+            database=c.database,
+            clinic_id=c.clinic_id,
+            name=c.name,
+            group=c.city.title(),
+            practitioners=by_clinic.get(c.clinic_id, []),
+        )
+        for c in catalogue.clinics
+    ]
+    store = Store.open(f"sqlite:///{path}")
+    try:
+        store.save_catalogue(catalogue)
+        store.save_section(
+            "clinics", ClinicsSettings(published=published), summary="bench: 300 × 30"
+        )
+    finally:
+        store.close()
+    return path
+
+
+# -- measuring ------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    name: str
+    command: list[str]
+    shown: Condition
+    data: Condition | None = None
+    times: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, key: str, value: float) -> None:
+        self.times.setdefault(key, []).append(value)
+
+
+def measure_once(target: Target, cols: int, rows: int) -> dict[str, float]:
+    """One start: spawn → shown → (send ctrl+c) → accepts keys, with data seen meanwhile."""
+    seen: dict[str, float] = {}
+    with PtyApp(target.command, cols=cols, rows=rows, cwd=ROOT) as app:
+
+        def watch(screen: Screen) -> bool:
+            now = app.now()
+            if "shown" not in seen and target.shown(screen):
+                seen["shown"] = now
+                app.send(KEY_PROBE)
+            if "shown" in seen and "keys" not in seen and KEY_PROBE_EFFECT in screen.text():
+                seen["keys"] = now
+            if target.data is not None and "data" not in seen and target.data(screen):
+                seen["data"] = now
+            return "keys" in seen and (target.data is None or "data" in seen)
+
+        app.wait_for(watch, timeout=60)
+    if "data" in seen:
+        seen["ready"] = max(seen["data"], seen["keys"])
+    return seen
+
+
+def measure_rss(target: Target, cols: int, rows: int, visit_tabs: bool) -> float:
+    """Peak RSS (MiB) after the first screen (and after visiting every tab)."""
+    with PtyApp(target.command, cols=cols, rows=rows, cwd=ROOT) as app:
+        app.wait_for(target.data or target.shown, timeout=120)
+        app.settle(quiet=0.5, timeout=30)
+        if visit_tabs:
+            for key in [*TAB_KEYS, "1"]:
+                app.send(key)
+                app.settle(quiet=0.5, timeout=60)
+        app.settle(quiet=1.0, timeout=30)
+        return app.status("VmHWM") / 1024
+
+
+def _p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def _row(
+    name: str, unit: str, values: list[float], base_name: str, base: list[float]
+) -> dict[str, object]:
+    median = statistics.median(values)
+    base_median = statistics.median(base)
+    return {
+        "name": name,
+        "unit": unit,
+        "median": median,
+        "p95": _p95(values),
+        "baseline_name": base_name,
+        "baseline_median": base_median,
+        "ratio": median / base_median,
+    }
+
+
+def startup_rows(
+    opus: Target, bare: Target, runs: int, cols: int, rows: int, log: Callable[[str], None]
+) -> list[dict[str, object]]:
+    for target in (bare, opus):  # warm-up: bytecode caches, page cache
+        measure_once(target, cols, rows)
+    for i in range(runs):
+        for target in (bare, opus) if i % 2 == 0 else (opus, bare):
+            for key, value in measure_once(target, cols, rows).items():
+                target.add(key, value * 1000)
+        log(
+            f"  run {i + 1}/{runs}: bare shown {bare.times['shown'][-1]:.0f} ms, opus-tui shown "
+            f"{opus.times['shown'][-1]:.0f} / keys {opus.times['keys'][-1]:.0f} / data "
+            f"{opus.times.get('data', [float('nan')])[-1]:.0f} ms"
+        )
+    size = f"{cols}×{rows} pty"
+    out = [
+        _row(
+            f"start: first tab shown ({size})",
+            "ms",
+            opus.times["shown"],
+            "bare: Static shown",
+            bare.times["shown"],
+        ),
+        _row(
+            f"start: first tab accepts keys ({size})",
+            "ms",
+            opus.times["keys"],
+            "bare: accepts keys",
+            bare.times["keys"],
+        ),
+    ]
+    if "ready" in opus.times:
+        out.append(
+            _row(
+                f"start: first tab with store data + keys ({size})",
+                "ms",
+                opus.times["ready"],
+                "bare: accepts keys",
+                bare.times["keys"],
+            )
+        )
+    return out
+
+
+def run() -> list[dict[str, object]]:
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    cols, rows = _size()
+    runs = _env_int("BENCH_STARTUP_RUNS", 12)
+    rss_runs = _env_int("BENCH_RSS_RUNS", 3)
+    weeks = _env_int("BENCH_LARGE_WEEKS", 8)
+    tmp = Path(tempfile.mkdtemp(prefix="opus-bench-startup-"))
+    try:
+        demo = build_demo_store(tmp / "demo")
+        bare = Target("bare", bare_command(), has_text(BARE_TEXT))
+        opus = Target("opus-tui", opus_command(demo), has_text(FIRST_TAB), has_text(DATA_TEXT))
+        result = startup_rows(opus, bare, runs, cols, rows, log)
+
+        started = time.perf_counter()
+        large = build_large_store(tmp / "large.db", weeks)
+        log(f"  large store built in {time.perf_counter() - started:.1f} s")
+        big = Target("opus-tui large", opus_command(large), has_text(FIRST_TAB))
+        rss_bare: list[float] = []
+        rss_opus: list[float] = []
+        for _ in range(rss_runs):
+            rss_bare.append(measure_rss(bare, cols, rows, visit_tabs=False))
+            rss_opus.append(measure_rss(big, cols, rows, visit_tabs=True))
+            log(f"  peak RSS: bare {rss_bare[-1]:.1f} MiB, opus-tui {rss_opus[-1]:.1f} MiB")
+        result.append(
+            _row(
+                f"peak RSS, 300×30 store ({weeks} wk), all tabs",
+                "MiB",
+                rss_opus,
+                "bare: peak RSS",
+                rss_bare,
+            )
+        )
+        return result
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r)
