@@ -919,26 +919,29 @@ def running_emulator(
     import uvicorn
 
     app = create_app(data_dir, faults, api_keys, seed)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, 0))
-    port = int(sock.getsockname()[1])
-    server = uvicorn.Server(_uvicorn_config(app, port, "warning"))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="portal-emulator", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("portal emulator did not start")
-        time.sleep(0.01)
+    # uvicorn binds the port itself: with a pre-bound socket passed in, its accepted
+    # connections miss TCP_NODELAY and every request waits ~40 ms for a delayed ACK.
+    for _ in range(20):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((HOST, 0))
+            port = int(probe.getsockname()[1])
+        server = uvicorn.Server(_uvicorn_config(app, port, "warning"))
+        thread = threading.Thread(target=server.run, name="portal-emulator", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if server.started:
+            break
+        server.should_exit = True
+        thread.join(timeout=5)
+    else:
+        raise RuntimeError("portal emulator did not start")
     try:
         yield RunningEmulator(f"http://{HOST}:{port}", port, app)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        sock.close()
 
 
 def api_keys_from_env() -> list[str]:
