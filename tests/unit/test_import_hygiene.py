@@ -1,0 +1,89 @@
+"""The modules the first screen needs must not import the heavy libraries at import time.
+
+Each module is imported in a fresh interpreter; a meta-path hook records which opus_tui modules
+were on the stack when a heavy library was first imported, so a failure names the culprit.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIRST_SCREEN_MODULES = (
+    "opus_tui.cli",
+    "opus_tui.app",
+    "opus_tui.screens.base",
+    "opus_tui.screens.clinics",
+    "opus_tui.store.quick",
+    "opus_tui.domain",
+)
+HEAVY = ("sqlalchemy", "sqlmodel", "httpx", "PIL", "rich_pixels", "pyodbc")
+
+PROBE = r"""
+import importlib.util, json, sys, traceback
+
+name, heavy = sys.argv[1], sys.argv[2].split(",")
+try:
+    missing = importlib.util.find_spec(name) is None
+except ModuleNotFoundError:
+    missing = True
+if missing:
+    print(json.dumps({"missing": True}))
+    raise SystemExit(0)
+
+culprits = {}
+
+class Watch:
+    def find_spec(self, fullname, path=None, target=None):
+        top = fullname.partition(".")[0]
+        if top in heavy and top not in culprits:
+            culprits[top] = [
+                f"{f.filename.rpartition('opus_tui')[2] or f.filename}:{f.lineno}"
+                for f in traceback.extract_stack()
+                if "opus_tui" in f.filename
+            ]
+        return None
+
+sys.meta_path.insert(0, Watch())
+importlib.import_module(name)
+loaded = sorted(h for h in heavy if h in sys.modules)
+print(json.dumps({"missing": False, "loaded": loaded, "via": culprits}))
+"""
+
+
+def _probe(module: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, module, ",".join(HEAVY)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"importing {module} failed:\n{done.stderr}"
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("module", FIRST_SCREEN_MODULES)
+def test_first_screen_module_imports_no_heavy_library(module: str) -> None:
+    result = _probe(module)
+    if result["missing"]:
+        pytest.skip(f"{module} does not exist yet")
+    assert result["loaded"] == [], (
+        f"{module} imports {result['loaded']} at import time; first import via "
+        f"(opus_tui frames, outermost first): {json.dumps(result['via'], indent=1)}"
+    )
+
+
+def test_probe_detects_a_heavy_import() -> None:
+    """The probe itself works: a module that does import SQLAlchemy is caught."""
+    result = _probe("opus_tui.store.engine")
+    if result["missing"]:
+        pytest.skip("opus_tui.store.engine does not exist")
+    assert "sqlalchemy" in result["loaded"]  # type: ignore[operator]
