@@ -212,11 +212,15 @@ def _db_times(db: _Database, today: date) -> list[tuple[int, int, datetime, date
                 slots = rng.sample(_DAY_SLOTS[:6], 2)
             else:
                 slots = rng.sample(_DAY_SLOTS, rng.randint(1, 5))
+            busy_until: datetime | None = None
             for at in sorted(slots):
                 treatment = rng.choice(offered)
                 start = _to_utc(day, at)
+                if busy_until is not None and start < busy_until:
+                    continue  # a longer treatment still runs
                 end = start + timedelta(minutes=durations[treatment])
                 rows.append((p.id, clinic, start, end, treatment))
+                busy_until = end
     rows.sort(key=lambda r: (r[2], r[0]))
     return rows
 
