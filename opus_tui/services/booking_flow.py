@@ -580,9 +580,20 @@ def _groups_of(clinics: Sequence[PublishedClinic]) -> list[str]:
 
 
 def _order(config: WebConfiguration) -> tuple[str, ...]:
+    """The step order. A draft may hold an order the rules refuse (a step twice): the page
+    then keeps each step's first place and puts the missing ones last."""
     steps = config.flexibility.steps
-    order: Sequence[StepKind] = MERGED_ORDER if steps.merged_view else steps.order
-    return tuple(k.value for k in order)
+    order: Sequence[StepKind | str] = MERGED_ORDER if steps.merged_view else steps.order
+    names = [k.value if isinstance(k, StepKind) else str(k) for k in order]
+    seen = [n for n in dict.fromkeys(names) if n in STEP_NAMES]
+    return (*seen, *(n for n in STEP_NAMES if n not in seen))
+
+
+def order_is_valid(config: WebConfiguration) -> bool:
+    steps = config.flexibility.steps
+    if steps.merged_view:
+        return tuple(steps.order) == MERGED_ORDER
+    return tuple(k.value if isinstance(k, StepKind) else k for k in steps.order) == _order(config)
 
 
 def page_plan(config: WebConfiguration) -> tuple[tuple[str, ...], ...]:
@@ -749,6 +760,17 @@ def _booking_page(ctx: _Ctx, choices: Choices) -> Page:
     notices: list[TextBlock] = []
     if current == 0:
         texts.append(TextBlock("Välkommen!", config.media.texts.welcome_text.strip()))
+    if current == 0 and not order_is_valid(config):
+        notices.append(
+            TextBlock(
+                "Ogiltig stegordning",
+                "Bokningsstegen måste vara en ordning av Klinik, Behandlare, Behandling och Tid "
+                "där varje steg förekommer en gång; förhandsvisningen visar "
+                + ", ".join(CRUMB_LABELS[s] for s in _order(config))
+                + ".",
+                "notice",
+            )
+        )
     if choices.login and not g.show_bookings:
         notices.append(
             TextBlock("", "Visning av bokningar är inte aktiverad: bokningarna listas inte.")
@@ -1625,7 +1647,11 @@ def step(
     if action.kind == "back":
         return _back(choices)
     current = page(config, catalogue, choices, now)
-    if action not in current.selectable():
+    offered = current.selectable()
+    if action not in offered and action.kind == "choose":
+        # An option past "Visa fler" (e.g. when the choices are made again) is still valid.
+        offered = page(config, catalogue, replace(choices, shown=1_000_000), now).selectable()
+    if action not in offered:
         raise InvalidAction(f"{action.kind} {action.step} är inte möjligt på sidan {current.kind}")
     k = action.kind
     if k == "choose":
@@ -1670,6 +1696,37 @@ def _back(choices: Choices) -> Choices:
     if choices.picks:
         return replace(choices, picks=choices.picks[:-1], shown=PAGE_SIZE)
     return choices
+
+
+def replay(
+    config: WebConfiguration,
+    catalogue: Catalogue | None,
+    choices: Choices,
+    now: datetime | None = None,
+) -> Choices:
+    """The choices that are still valid after a configuration change: the picks are made again
+    in their order and the first one no longer offered is dropped with all after it."""
+    if choices.screen in ("login", "bookings", "rebook", "cancel") or not choices.picks:
+        if choices.details and not choices.picks:
+            return replace(choices, details=False, confirmed=False)
+        return choices
+    current = Choices(login=choices.login, screen=choices.screen, shown=choices.shown)
+    for name, value in choices.picks:
+        try:
+            current = step(config, catalogue, current, Action("choose", name, value), now)
+        except InvalidAction:
+            return current
+    if choices.details:
+        try:
+            current = step(config, catalogue, current, Action("submit"), now)
+        except InvalidAction:
+            return current
+    if choices.confirmed:
+        try:
+            current = step(config, catalogue, current, Action("confirm"), now)
+        except InvalidAction:
+            return current
+    return replace(current, shown=choices.shown)
 
 
 def walk(

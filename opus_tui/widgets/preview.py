@@ -1,0 +1,427 @@
+"""The live preview: the booking page as a patient sees it with the current, unsaved draft.
+
+``PreviewPane()`` reads ``app.draft`` and ``app.catalogue`` and listens to the app's
+``draft_changed`` and ``catalogue_changed`` signals; bursts of changes are coalesced into one
+recompute (a replaceable message). The technician walks the page like a patient when the pane
+has focus: up/down, enter to choose, backspace/escape to go back, r to start again.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from opus_tui.domain.catalogue import Catalogue
+from opus_tui.domain.config import WebConfiguration
+from opus_tui.services import booking_flow as bf
+
+SOURCE_LABELS = {"database": "Opus-databasen", "snapshot": "sparad ögonblicksbild", "demo": "demo"}
+PHOTO_MIN_WIDTH = 44  # columns needed before photos are drawn
+PHOTO_CELLS = (8, 5)  # width, height in cells
+
+
+def age_text(fetched_at: datetime | None, now: datetime) -> str:
+    """``3 min gammal`` / ``2 h gammal`` / ``4 dagar gammal``."""
+    if fetched_at is None:
+        return "okänd ålder"
+    seconds = max(0, int((now - fetched_at).total_seconds()))
+    if seconds < 60:
+        return "alldeles ny"
+    if seconds < 3600:
+        return f"{seconds // 60} min gammal"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h gammal"
+    return f"{seconds // 86400} dagar gammal"
+
+
+def _tiny_catalogue(today: date) -> Catalogue:
+    """Used only when the demo module is missing: one clinic, one practitioner, no times."""
+    from opus_tui.domain.catalogue import CatalogueClinic, CataloguePractitioner
+
+    return Catalogue(
+        source="demo",
+        fetched_at=datetime.combine(today, datetime.min.time()),
+        databases=("Demo",),
+        clinics=(CatalogueClinic("Demo", "1", "OpusTandläkarna", city="LUND"),),
+        practitioners=(CataloguePractitioner("Demo", "1", "1", "Olle", "Ohlsson", "Tandläkare"),),
+    )
+
+
+@dataclass
+class _Body:
+    blocks: list[RenderableType] = field(default_factory=list)
+    # block index of each selectable action, in the order of Page.selectable()
+    anchors: list[int] = field(default_factory=list)
+
+
+class PreviewPane(Widget, can_focus=True):
+    """What the patient sees, recomputed on every draft change; walkable with the keyboard."""
+
+    DEFAULT_CSS = """
+    PreviewPane {
+        width: 1fr;
+        height: 1fr;
+        border: round $primary 50%;
+        border-title-color: $text-primary;
+        padding: 0 1;
+        layout: vertical;
+    }
+    PreviewPane:focus {
+        border: round $primary;
+    }
+    PreviewPane > #pv-source {
+        height: auto;
+        color: $text-muted;
+    }
+    PreviewPane > #pv-crumbs {
+        height: auto;
+        margin-bottom: 1;
+    }
+    PreviewPane > #pv-scroll {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    PreviewPane > #pv-scroll > #pv-body {
+        height: auto;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("up", "move(-1)", "Upp", show=False, id="preview.up", tooltip="Föregående val"),
+        Binding("down", "move(1)", "Ned", show=False, id="preview.down", tooltip="Nästa val"),
+        Binding("enter", "choose", "Välj", id="preview.choose", tooltip="Välj som patienten gör"),
+        Binding("backspace", "back", "Tillbaka", id="preview.back", tooltip="Ett steg tillbaka"),
+        Binding(
+            "escape", "back", "Tillbaka", show=False, id="preview.back.esc", tooltip="Tillbaka"
+        ),
+        Binding("r", "restart", "Börja om", id="preview.restart", tooltip="Börja om bokningen"),
+    ]
+
+    class Recompute(Message):
+        """A change to show; a newer one replaces a pending one (bursts coalesce)."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, PreviewPane.Recompute)
+
+    def __init__(self, *, id: str | None = "preview-pane", classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.border_title = "Förhandsgranskning"
+        self.choices = bf.Choices()
+        self.page: bf.Page | None = None
+        self.cursor = 0
+        self.recomputes = 0  # how many times the page was computed (tests, bench)
+        self.last_recompute_ms = 0.0
+        self._own_catalogue: Catalogue | None = None
+        self._stale = False
+        self._fresh = True  # a new page: put the cursor on its first option
+        self._photos: dict[tuple[str, int, int], RenderableType | None] = {}
+
+    # -- composition and signals ----------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="pv-source", markup=False)
+        yield Static("", id="pv-crumbs", markup=False)
+        with VerticalScroll(id="pv-scroll", can_focus=False):
+            yield Static("", id="pv-body", markup=False)
+
+    def on_mount(self) -> None:
+        app: Any = self.app
+        for name in ("draft_changed", "catalogue_changed"):
+            signal = getattr(app, name, None)
+            if signal is not None:
+                signal.subscribe(self, self._on_signal, immediate=True)
+        self.recompute()
+
+    def _on_signal(self, _data: object) -> None:
+        self.post_message(self.Recompute())
+
+    def on_preview_pane_recompute(self, _message: PreviewPane.Recompute) -> None:
+        if not self.is_on_screen_now():
+            self._stale = True  # recompute when shown again
+            return
+        self.recompute()
+
+    def on_show(self, _event: events.Show) -> None:
+        if self._stale:
+            self.recompute()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        if self.page is not None:
+            self._paint()
+
+    def is_on_screen_now(self) -> bool:
+        try:
+            return self.screen.is_current and self.display
+        except Exception:
+            return False
+
+    # -- data -----------------------------------------------------------------------------------
+    @property
+    def config(self) -> WebConfiguration:
+        draft = getattr(self.app, "draft", None)
+        return draft if isinstance(draft, WebConfiguration) else WebConfiguration()
+
+    def now(self) -> datetime:
+        clock = getattr(self.app, "clock", None)
+        moment = clock() if callable(clock) else datetime.now(UTC)
+        if not isinstance(moment, datetime):
+            moment = datetime.now(UTC)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment
+
+    @property
+    def catalogue(self) -> Catalogue:
+        given = getattr(self.app, "catalogue", None)
+        if isinstance(given, Catalogue):
+            return given
+        if self._own_catalogue is None:
+            today = self.now().date()
+            try:
+                from opus_tui.services.demo import demo_catalogue
+
+                self._own_catalogue = demo_catalogue(today)
+            except ImportError:
+                self._own_catalogue = _tiny_catalogue(today)
+        return self._own_catalogue
+
+    def recompute(self) -> None:
+        """Compute the page for the current draft and repaint (without saving anything)."""
+        started = time.perf_counter()
+        self._stale = False
+        config, catalogue, now = self.config, self.catalogue, self.now()
+        try:
+            self.choices = bf.replay(config, catalogue, self.choices, now)
+            self.page = bf.page(config, catalogue, self.choices, now)
+        except Exception as exc:  # a half-edited draft must never take the app down
+            self.page = bf.Page(
+                kind="error",
+                heading="Förhandsgranskningen kan inte visas",
+                notices=(bf.TextBlock("", f"{type(exc).__name__}: {exc}", "notice"),),
+            )
+        self.recomputes += 1
+        self.last_recompute_ms = (time.perf_counter() - started) * 1000
+        actions = self.page.selectable()
+        if self._fresh:
+            # Start on the first option, not on the header's buttons (Logga in …).
+            headers = sum(1 for b in self.page.header_buttons if b.enabled)
+            self.cursor = headers if len(actions) > headers else 0
+            self._fresh = False
+        self.cursor = min(self.cursor, max(0, len(actions) - 1))
+        self._paint(source=(catalogue, now))
+
+    # -- keys -----------------------------------------------------------------------------------
+    def action_move(self, delta: int) -> None:
+        if self.page is None:
+            return
+        n = len(self.page.selectable())
+        if n:
+            self.cursor = (self.cursor + delta) % n
+            self._paint()
+
+    def action_choose(self) -> None:
+        if self.page is None:
+            return
+        actions = self.page.selectable()
+        if not actions:
+            return
+        self._apply(actions[min(self.cursor, len(actions) - 1)])
+
+    def action_back(self) -> None:
+        self._apply(bf.BACK)
+
+    def action_restart(self) -> None:
+        self._apply(bf.RESTART)
+
+    def choose(self, action: bf.Action) -> None:
+        """Take ``action`` as the patient would (tests and scripts)."""
+        self._apply(action)
+
+    def _apply(self, action: bf.Action) -> None:
+        try:
+            self.choices = bf.step(self.config, self.catalogue, self.choices, action, self.now())
+        except bf.InvalidAction:
+            self.app.bell()
+            return
+        self._fresh = True
+        self.recompute()
+        self.query_one("#pv-scroll", VerticalScroll).scroll_home(animate=False)
+
+    # -- painting -------------------------------------------------------------------------------
+    def _paint(self, source: tuple[Catalogue, datetime] | None = None) -> None:
+        page = self.page
+        if page is None:
+            return
+        if source is not None:
+            catalogue, now = source
+            label = SOURCE_LABELS.get(catalogue.source, catalogue.source)
+            self.query_one("#pv-source", Static).update(
+                f"Katalog: {label}, {age_text(catalogue.fetched_at, now)} · utan att spara"
+            )
+        self.query_one("#pv-crumbs", Static).update(self._crumbs(page))
+        body = self._body(page)
+        self.query_one("#pv-body", Static).update(Group(*body.blocks))
+        if self.has_focus and body.anchors:
+            self.call_after_refresh(self._scroll_to_cursor, body)
+
+    def _accent(self) -> Style:
+        colour = self.config.media.branding.colour
+        try:
+            return Style.parse(f"bold {colour}")
+        except Exception:
+            return Style(bold=True)
+
+    def _crumbs(self, page: bf.Page) -> Text:
+        text = Text()
+        for i, crumb in enumerate(page.breadcrumb):
+            if i:
+                text.append(" > ", style="dim")
+            if crumb.state == "current":
+                text.append(crumb.label, style=self._accent() + Style(underline=True))
+            elif crumb.state == "done":
+                text.append(crumb.label)
+            else:
+                text.append(crumb.label, style="dim")
+        return text
+
+    def _body(self, page: bf.Page) -> _Body:
+        body = _Body()
+        actions = page.selectable()
+        cursor_action = actions[self.cursor] if actions and self.cursor < len(actions) else None
+        accent = self._accent()
+        width = max(10, self.size.width - 4)
+
+        def add(block: RenderableType, action: bf.Action | None = None) -> None:
+            if action is not None and action in actions:
+                body.anchors.append(len(body.blocks))
+            body.blocks.append(block)
+
+        def marker(action: bf.Action | None) -> tuple[str, str]:
+            if action is not None and action == cursor_action and self.has_focus:
+                return "▶ ", "reverse"
+            if action is not None and action == cursor_action:
+                return "▶ ", "bold"
+            return "  ", ""
+
+        for b in page.header_buttons:
+            pre, style = marker(b.action)
+            add(Text(f"{pre}[{b.label}]", style=style or "italic"), b.action)
+        add(Text(page.heading + "\n", style=accent))
+        for notice in page.notices:
+            head = f"{notice.heading}: " if notice.heading else ""
+            style = "bold yellow" if notice.style == "notice" else ""
+            add(
+                Text(
+                    f"⚠ {head}{notice.body}" if notice.style == "notice" else head + notice.body,
+                    style=style,
+                )
+            )
+        for block in page.texts:
+            text = Text()
+            if block.heading:
+                text.append(block.heading + "\n", style="bold")
+            text.append(block.body)
+            if block.style == "yellow":
+                text.stylize("black on #f3e58a")
+            elif block.style == "info":
+                text.stylize("italic")
+            add(text)
+        for group in page.groups:
+            if group.heading:
+                add(Text("\n" + group.heading, style=accent))
+            for option in group.options:
+                self._add_option(add, marker, option, width)
+        current_section = ""
+        for f in page.fields:
+            if f.section != current_section:
+                current_section = f.section
+                add(Text(current_section, style="bold"))
+            label = f.label + (" *" if f.required else "")
+            line = Text(f"  {label}: ", style="dim")
+            line.append(f.value or "…")
+            if f.help:
+                line.append(f"\n    {f.help}", style="dim italic")
+            add(line)
+        for b in page.buttons:
+            pre, style = marker(b.action)
+            label = f"{pre}[{b.label}]"
+            if not b.enabled:
+                label += f" ({b.reason})" if b.reason else ""
+                style = "dim"
+            add(Text(label, style=style), b.action if b.enabled else None)
+        if page.summary:
+            add(Text("Dina val", style="bold"))
+            add(Text("\n".join(f"  {line}" for line in page.summary)))
+        for effect in page.effects:
+            add(Text(f"— {effect.heading} —", style="bold magenta"))
+            add(Text(effect.body, style="magenta"))
+        return body
+
+    def _add_option(self, add: Any, marker: Any, option: bf.Option, width: int) -> None:
+        pre, style = marker(option.action if option.enabled else None)
+        if option.photo:
+            photo = self._photo(option.photo, width)
+            if photo is not None:
+                add(photo)
+        text = Text(pre, style=style)
+        text.append(("● " if option.selected else "") + option.label, style=style or "bold")
+        if option.sublabel:
+            text.append(f"  {option.sublabel}", style="dim")
+        if not option.enabled:
+            text.stylize("dim")
+            if option.reason:
+                text.append(f"  ({option.reason})", style="dim italic")
+        for line in option.lines:
+            text.append(f"\n    {line}", style="dim")
+        add(text, option.action if option.enabled else None)
+
+    def _photo(self, path: str, width: int) -> RenderableType | None:
+        if width < PHOTO_MIN_WIDTH:
+            return None
+        w, h = PHOTO_CELLS
+        key = (path, w, h)
+        if key not in self._photos:
+            self._photos[key] = None
+            file = Path(path)
+            if file.is_file():
+                try:
+                    from opus_tui.services.images import terminal_image
+
+                    self._photos[key] = terminal_image(file, w, h)
+                except Exception:  # unreadable image: no photo, the text stays
+                    self._photos[key] = None
+        return self._photos[key]
+
+    def _scroll_to_cursor(self, body: _Body) -> None:
+        if not body.anchors:
+            return
+        index = body.anchors[min(self.cursor, len(body.anchors) - 1)]
+        scroll = self.query_one("#pv-scroll", VerticalScroll)
+        width = max(1, scroll.scrollable_content_region.width)
+        console = self.app.console
+        options = console.options.update_width(width)
+        y = 0
+        for block in body.blocks[:index]:
+            y += len(console.render_lines(block, options, pad=False))
+        height = len(console.render_lines(body.blocks[index], options, pad=False))
+        scroll.scroll_to_region(Region(0, y, width, height), animate=False)
+
+    def on_focus(self, _event: events.Focus) -> None:
+        self._paint()
+
+    def on_blur(self, _event: events.Blur) -> None:
+        self._paint()
