@@ -1,0 +1,466 @@
+"""Domain ↔ wire: the ONE place for guesses about the portal.
+
+The spec (Opus API v1) names the configuration models but not the meaning of their enums, the keys
+of ``MediaSettings.TextContainer``/``MediaContainer``, nor how opus-tui's string identifiers become
+the portal's ``int`` ids and ``uuid`` database ids. Every such decision is a constant or a small
+function below, documented in docs/portal-api.md ("Guesses"), so a real portal's answer can
+correct it here and nowhere else.
+
+Mapping rules:
+- Flexibility settings map one-to-one through each domain field's ``wire`` name.
+- Properties opus-tui does not manage (e.g. ``UseLandingPage``, ``MonthsToSync``, clinic
+  addresses, treatments, unknown text keys) are carried over from the portal's current version
+  (``base``) so publishing never clears them.
+- An empty text is left out of ``TextContainer`` (empty = Opus standard text).
+- Local image paths become portal references through ``media`` (path → reference, filled by the
+  uploads before publishing); a path missing from ``media`` is sent as it is.
+- Only published practitioners exist on the wire: a profile or consent of a practitioner who is
+  not published, an all-false consent and a clinic text of an unpublished clinic are not sent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from opus_tui.domain import (
+    Catalogue,
+    ClinicText,
+    Consent,
+    PractitionerProfile,
+    PublishedClinic,
+    PublishedPractitioner,
+    StepKind,
+    WebConfiguration,
+)
+from opus_tui.domain import config as dc
+from opus_tui.services import wire_models as wm
+
+# --- Guesses ----------------------------------------------------------------------------------
+
+# FlexibilitySettings.FirstStep…FourthStep: the manual's radio-button order (Klinik, Behandlare,
+# Behandling, Tid). Unconfirmed.
+STEP_TO_WIRE: dict[StepKind, wm.StepValue] = {
+    StepKind.CLINIC: 0,
+    StepKind.PRACTITIONER: 1,
+    StepKind.TREATMENT: 2,
+    StepKind.TIME: 3,
+}
+WIRE_TO_STEP: dict[int, StepKind] = {v: k for k, v in STEP_TO_WIRE.items()}
+
+# Clinician.ClinicianPersonalDataConsents: the manual's column order (Profilbild, Behandlars
+# titel). Unconfirmed.
+CONSENT_PHOTO: wm.ConsentValue = 1
+CONSENT_TITLE: wm.ConsentValue = 2
+
+# MediaSettings.TextContainer keys (the spec names none): (domain section, field) -> key.
+TEXT_KEYS: dict[tuple[str, str], str] = {
+    ("media.texts", "welcome_text"): "Welcome",
+    ("media.texts", "patient_info_text"): "PatientInfo",
+    ("media.clinic_texts", "header"): "ClinicTextHeader",
+    ("media.clinic_texts", "body"): "ClinicTextBody",
+    ("media.deviations", "new_booking_disabled"): "DeviationNewBookingDisabled",
+    ("media.deviations", "maintenance"): "DeviationMaintenance",
+    ("media.deviations", "not_published"): "DeviationNotPublished",
+    ("email", "sender"): "EmailSender",
+    ("email", "new_booking"): "EmailNewBooking",
+    ("email", "rebooking"): "EmailRebooking",
+    ("email", "cancellation"): "EmailCancellation",
+    ("sms", "new_booking"): "SmsNewBooking",
+    ("sms", "rebooking"): "SmsRebooking",
+    ("sms", "cancellation"): "SmsCancellation",
+    ("advanced", "analytics_script"): "AnalyticsScript",
+}
+
+# MediaSettings.MediaContainer key of the logo (its value: the reference returned by the upload).
+LOGO_KEY = "Logo"
+
+# opus-tui names databases (connection profiles); the portal wants a uuid. A name that is a uuid is
+# used as is; any other name gets a stable uuid5 in this namespace.
+DATABASE_NAMESPACE = uuid.UUID("0b7c51e2-3a8e-4d0f-9d43-6a1f0f2b7e55")
+
+
+def database_uuid(database: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(database)
+    except ValueError:
+        return uuid.uuid5(DATABASE_NAMESPACE, database)
+
+
+def database_name(value: uuid.UUID, known: Iterable[str] = ()) -> str:
+    for name in known:
+        if database_uuid(name) == value:
+            return name
+    return str(value)
+
+
+def wire_id(identifier: str) -> int:
+    """Opus ids are integers; a non-numeric id gets a stable positive int32 (unconfirmed)."""
+    text = identifier.strip()
+    if text.lstrip("-").isdigit():
+        value = int(text)
+        if wm.INT32_MIN <= value <= wm.INT32_MAX:
+            return value
+    digest = uuid.uuid5(DATABASE_NAMESPACE, text).int
+    return int(digest % (wm.INT32_MAX - 1_000_000_000)) + 1_000_000_000
+
+
+def domain_id(value: int, known: Iterable[str] = ()) -> str:
+    for identifier in known:
+        if wire_id(identifier) == value:
+            return identifier
+    return str(value)
+
+
+# --- Flexibility through the domain's ``wire`` names ------------------------------------------
+
+_FLEX_GROUPS: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("general", dc.GeneralSettings),
+    ("booking", dc.BookingSettings),
+    ("steps", dc.StepOrder),
+)
+
+
+def _wire_name(model: type[BaseModel], field: str) -> str | None:
+    extra = model.model_fields[field].json_schema_extra
+    if isinstance(extra, dict):
+        value = extra.get("wire")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _wire_fields(model: type[BaseModel]) -> list[tuple[str, str]]:
+    out = []
+    for name in model.model_fields:
+        wire = _wire_name(model, name)
+        if wire is not None:
+            out.append((name, wire))
+    return out
+
+
+def _to_wire_value(value: Any) -> Any:
+    return STEP_TO_WIRE[value] if isinstance(value, StepKind) else value
+
+
+def flexibility_to_wire(
+    flex: dc.FlexibilitySettings, base: wm.FlexibilitySettings
+) -> wm.FlexibilitySettings:
+    update: dict[str, Any] = {}
+    for group, model in _FLEX_GROUPS:
+        section = getattr(flex, group)
+        for name, wire in _wire_fields(model):
+            update[wire] = _to_wire_value(getattr(section, name))
+    registration = {
+        wire: getattr(flex.registration, name)
+        for name, wire in _wire_fields(dc.RegistrationSettings)
+    }
+    update["RegistrationSettings"] = base.RegistrationSettings.model_copy(update=registration)
+    return wm.FlexibilitySettings.model_validate({**base.model_dump(), **update})
+
+
+def flexibility_from_wire(
+    wire: wm.FlexibilitySettings, notes: list[str] | None = None
+) -> dc.FlexibilitySettings:
+    data: dict[str, Any] = {}
+    for group, model in _FLEX_GROUPS:
+        values: dict[str, Any] = {}
+        for name, wire_name in _wire_fields(model):
+            value = getattr(wire, wire_name)
+            if group == "steps" and name != "merged_view":
+                value = WIRE_TO_STEP[value]
+            values[name] = value
+        data[group] = _lenient(model, values, f"flexibility.{group}", notes)
+    registration = {
+        name: getattr(wire.RegistrationSettings, wire_name)
+        for name, wire_name in _wire_fields(dc.RegistrationSettings)
+    }
+    data["registration"] = _lenient(
+        dc.RegistrationSettings, registration, "flexibility.registration", notes
+    )
+    return dc.FlexibilitySettings.model_validate(data)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _lenient(model: type[M], data: dict[str, Any], where: str, notes: list[str] | None) -> M:
+    """Validate ``data``; a field the domain refuses falls back to its default (noted)."""
+    data = dict(data)
+    for _ in range(len(data) + 1):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+            bad &= set(data)
+            if notes is not None:
+                what = ", ".join(sorted(bad)) or "hela avsnittet"
+                notes.append(f"{where}: portalens värde för {what} godtas inte; standard används")
+            if not bad:
+                return model()
+            for name in bad:
+                data.pop(name)
+    return model()
+
+
+# --- Texts ------------------------------------------------------------------------------------
+
+
+def _section(config: BaseModel, dotted: str) -> Any:
+    obj: Any = config
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def texts_to_wire(config: WebConfiguration, base: Mapping[str, str]) -> dict[str, str]:
+    managed = set(TEXT_KEYS.values())
+    out = {k: v for k, v in base.items() if k not in managed}
+    for (section, field), key in TEXT_KEYS.items():
+        value = getattr(_section(config, section), field)
+        if value:
+            out[key] = value
+    return out
+
+
+# --- The whole configuration ------------------------------------------------------------------
+
+
+def empty_configuration(name: str, account: uuid.UUID) -> wm.Configuration:
+    """What a freshly claimed subdomain holds."""
+    return wm.Configuration(
+        Subdomain=wm.Subdomain(
+            Name=name,
+            AccountID=account,
+            FlexibilitySettings=wm.FlexibilitySettings(),
+            MediaSettings=wm.MediaSettings(),
+        )
+    )
+
+
+def _fit(value: str, limit: int) -> str:
+    return value[:limit]
+
+
+def to_wire(
+    config: WebConfiguration,
+    base: wm.Configuration,
+    *,
+    catalogue: Catalogue | None = None,
+    media: Mapping[str, str] | None = None,
+) -> wm.Configuration:
+    """The wire body publishing ``config`` on top of the portal's current version ``base``."""
+    media = media or {}
+    sub = base.Subdomain
+    branding = config.media.branding
+    media_container = dict(sub.MediaSettings.MediaContainer)
+    if branding.logo:
+        media_container[LOGO_KEY] = media.get(branding.logo, branding.logo)
+    else:
+        media_container.pop(LOGO_KEY, None)
+    subdomain = sub.model_copy(
+        update={
+            "Name": config.subdomain.name,
+            "FlexibilitySettings": flexibility_to_wire(config.flexibility, sub.FlexibilitySettings),
+            "MediaSettings": wm.MediaSettings(
+                ColorCode=branding.colour,
+                TextContainer=texts_to_wire(config, sub.MediaSettings.TextContainer),
+                MediaContainer=media_container,
+            ),
+        }
+    )
+    return base.model_copy(
+        update={
+            "Subdomain": subdomain,
+            "Clinics": _clinics_to_wire(config, base, catalogue, media),
+        }
+    )
+
+
+def _clinics_to_wire(
+    config: WebConfiguration,
+    base: wm.Configuration,
+    catalogue: Catalogue | None,
+    media: Mapping[str, str],
+) -> list[wm.Clinic]:
+    old_clinics = {(c.OpusDatabaseID, c.ID): c for c in base.Clinics}
+    old_rows = {(r.OpusDatabaseID, r.ClinicID, r.ID): r for c in base.Clinics for r in c.Clinicians}
+    texts = {(t.database, t.clinic_id): t for t in config.media.clinic_texts.per_clinic}
+    catalogue_clinics = (
+        {(c.database, c.clinic_id): c for c in catalogue.clinics} if catalogue else {}
+    )
+    out: list[wm.Clinic] = []
+    for order, clinic in enumerate(config.clinics.published):
+        db = database_uuid(clinic.database)
+        cid = wire_id(clinic.clinic_id)
+        old = old_clinics.get((db, cid))
+        fields: dict[str, Any] = old.model_dump() if old else {}
+        source = catalogue_clinics.get((clinic.database, clinic.clinic_id))
+        if source is not None:
+            fields.update(
+                Address1=_fit(source.address, 150),
+                Postalcode=_fit(source.postcode, 10),
+                City=_fit(source.city, 10),
+                Work=_fit(source.phone, 30),
+                Email=_fit(source.email, 300),
+            )
+        text = texts.get((clinic.database, clinic.clinic_id))
+        rows = []
+        for row_order, person in enumerate(clinic.practitioners):
+            pid = wire_id(person.practitioner_id)
+            old_row = old_rows.get((db, cid, pid))
+            profile = config.practitioners.profile(clinic.database, person.practitioner_id)
+            consent = config.practitioners.consent(
+                clinic.database, person.practitioner_id, clinic.clinic_id
+            )
+            photo = profile.photo if profile else ""
+            consents: list[wm.ConsentValue] = []
+            if consent.photo:
+                consents.append(CONSENT_PHOTO)
+            if consent.title:
+                consents.append(CONSENT_TITLE)
+            row_fields: dict[str, Any] = old_row.model_dump() if old_row else {}
+            row_fields.update(
+                ID=pid,
+                OpusDatabaseID=db,
+                ClinicID=cid,
+                Order=row_order,
+                Name=person.name,
+                Title=person.title,
+                Active=True,
+                Info=profile.text if profile else "",
+                ProfileImage=media.get(photo, photo) if photo else "",
+                ClinicianPersonalDataConsents=consents,
+            )
+            rows.append(wm.Clinician.model_validate(row_fields))
+        fields.update(
+            ID=cid,
+            OpusDatabaseID=db,
+            Name=clinic.name,
+            Order=order,
+            Group=clinic.group,
+            ClinicTextHeader=text.header if text else "",
+            ClinicTextBody=text.body if text else "",
+            Clinicians=rows,
+            LinkMobilityPassword="",
+        )
+        out.append(wm.Clinic.model_validate(fields))
+    return out
+
+
+def from_wire(
+    wire: wm.Configuration,
+    *,
+    databases: Iterable[str] = (),
+    ids: Iterable[str] = (),
+    media: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
+) -> WebConfiguration:
+    """The portal's configuration as a domain object.
+
+    ``databases`` and ``ids`` are the local names/ids that map back to the portal's uuids/ints
+    (others come back as their string form); ``media`` is the same path → reference map as for
+    :func:`to_wire`, used backwards. Values the domain refuses fall back to defaults (``notes``).
+    """
+    known_dbs = list(databases)
+    known_ids = list(ids)
+    by_reference = {ref: path for path, ref in (media or {}).items()}
+    sub = wire.Subdomain
+    texts = sub.MediaSettings.TextContainer
+
+    published: list[PublishedClinic] = []
+    profiles: dict[tuple[str, str], PractitionerProfile] = {}
+    consents: list[Consent] = []
+    clinic_texts: list[ClinicText] = []
+    for clinic in sorted(wire.Clinics, key=lambda c: c.Order):
+        db = database_name(clinic.OpusDatabaseID, known_dbs)
+        cid = domain_id(clinic.ID, known_ids)
+        people: list[PublishedPractitioner] = []
+        for row in sorted(clinic.Clinicians, key=lambda r: r.Order):
+            pid = domain_id(row.ID, known_ids)
+            people.append(
+                PublishedPractitioner(practitioner_id=pid, name=row.Name, title=row.Title)
+            )
+            photo = by_reference.get(row.ProfileImage, row.ProfileImage)
+            if (row.Info or photo) and (db, pid) not in profiles:
+                profiles[(db, pid)] = PractitionerProfile(
+                    database=db, practitioner_id=pid, photo=photo, text=row.Info
+                )
+            given = set(row.ClinicianPersonalDataConsents)
+            if given:
+                consents.append(
+                    Consent(
+                        database=db,
+                        practitioner_id=pid,
+                        clinic_id=cid,
+                        photo=CONSENT_PHOTO in given,
+                        title=CONSENT_TITLE in given,
+                    )
+                )
+        published.append(
+            PublishedClinic(
+                database=db,
+                clinic_id=cid,
+                name=clinic.Name,
+                group=clinic.Group,
+                practitioners=people,
+            )
+        )
+        if clinic.ClinicTextHeader or clinic.ClinicTextBody:
+            clinic_texts.append(
+                ClinicText(
+                    database=db,
+                    clinic_id=cid,
+                    header=clinic.ClinicTextHeader,
+                    body=clinic.ClinicTextBody,
+                )
+            )
+
+    def text_section(section: str, model: type[M], extra: dict[str, Any] | None = None) -> M:
+        values: dict[str, Any] = dict(extra or {})
+        for (where, field), key in TEXT_KEYS.items():
+            if where == section:
+                values[field] = texts.get(key, "")
+        return _lenient(model, values, section, notes)
+
+    logo = sub.MediaSettings.MediaContainer.get(LOGO_KEY, "")
+    branding = _lenient(
+        dc.Branding,
+        {"colour": sub.MediaSettings.ColorCode, "logo": by_reference.get(logo, logo)},
+        "media.branding",
+        notes,
+    )
+    media_settings = dc.MediaSettings(
+        texts=text_section("media.texts", dc.GeneralTexts),
+        clinic_texts=text_section(
+            "media.clinic_texts", dc.ClinicTexts, {"per_clinic": clinic_texts}
+        ),
+        branding=branding,
+        deviations=text_section("media.deviations", dc.DeviationTexts),
+    )
+    return WebConfiguration(
+        subdomain=_lenient(dc.SubdomainSettings, {"name": sub.Name}, "subdomain", notes),
+        clinics=dc.ClinicsSettings(published=published),
+        practitioners=dc.PractitionerSettings(profiles=list(profiles.values()), consents=consents),
+        flexibility=flexibility_from_wire(sub.FlexibilitySettings, notes),
+        media=media_settings,
+        email=text_section("email", dc.EmailSettings),
+        sms=text_section("sms", dc.SmsSettings),
+        advanced=text_section("advanced", dc.AdvancedSettings),
+    )
+
+
+def known_identifiers(config: WebConfiguration) -> tuple[list[str], list[str]]:
+    """The database names and ids of ``config`` (for :func:`from_wire`)."""
+    databases: set[str] = set()
+    ids: set[str] = set()
+    for clinic in config.clinics.published:
+        databases.add(clinic.database)
+        ids.add(clinic.clinic_id)
+        ids.update(p.practitioner_id for p in clinic.practitioners)
+    for profile in config.practitioners.profiles:
+        databases.add(profile.database)
+        ids.add(profile.practitioner_id)
+    return sorted(databases), sorted(ids)
