@@ -920,9 +920,14 @@ def _clinic_option(
     lines: list[str] = []
     if cat is not None and (cat.address or cat.city):
         lines.append(", ".join(x for x in (cat.address, cat.city) if x))
-    if c.practitioners:
+    active = [
+        p
+        for p in c.practitioners
+        if ctx.practitioner_ok(c.database, c.clinic_id, p.practitioner_id)
+    ]
+    if active:
         lines.append("Våra behandlare")
-        for p in c.practitioners[:8]:
+        for p in active[:8]:
             _photo, title_ok = _consented(ctx, c.database, p.practitioner_id, [c.clinic_id])
             title = _practitioner_title(ctx, c.database, c.clinic_id, p) if title_ok else ""
             lines.append(
@@ -930,8 +935,8 @@ def _clinic_option(
                 + _practitioner_name(ctx, c.database, c.clinic_id, p)
                 + (f" – {title}" if title else "")
             )
-        if len(c.practitioners) > 8:
-            lines.append(f"  … och {len(c.practitioners) - 8} till")
+        if len(active) > 8:
+            lines.append(f"  … och {len(active) - 8} till")
     reason = ""
     if cat is None:
         reason = "Finns inte i Opus-databasen"

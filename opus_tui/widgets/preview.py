@@ -321,15 +321,6 @@ class PreviewPane(Widget, can_focus=True):
             pre, style = marker(b.action)
             add(Text(f"{pre}[{b.label}]", style=style or "italic"), b.action)
         add(Text(page.heading + "\n", style=accent))
-        for notice in page.notices:
-            head = f"{notice.heading}: " if notice.heading else ""
-            style = "bold yellow" if notice.style == "notice" else ""
-            add(
-                Text(
-                    f"⚠ {head}{notice.body}" if notice.style == "notice" else head + notice.body,
-                    style=style,
-                )
-            )
         for block in page.texts:
             text = Text()
             if block.heading:
@@ -340,6 +331,15 @@ class PreviewPane(Widget, can_focus=True):
             elif block.style == "info":
                 text.stylize("italic")
             add(text)
+        for notice in page.notices:
+            head = f"{notice.heading}: " if notice.heading else ""
+            style = "bold yellow" if notice.style == "notice" else ""
+            add(
+                Text(
+                    f"⚠ {head}{notice.body}" if notice.style == "notice" else head + notice.body,
+                    style=style,
+                )
+            )
         for group in page.groups:
             if group.heading:
                 add(Text("\n" + group.heading, style=accent))
