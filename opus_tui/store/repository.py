@@ -19,7 +19,7 @@ import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,7 +44,7 @@ from opus_tui.domain.problems import validate_config
 from opus_tui.store.crypto import SecretBox
 from opus_tui.store.engine import is_sqlite, make_engine, migrate, normalise_url
 from opus_tui.store.errors import ConfigInvalid, StoreError
-from opus_tui.store.location import describe, sqlite_path
+from opus_tui.store.location import default_store_path, describe, sqlite_path
 from opus_tui.store.tables import (
     CatalogueClinicRow,
     CatalogueDatabaseRow,
@@ -200,6 +200,8 @@ class Store:
         """
         url = normalise_url(url)
         path = sqlite_path(url)
+        if path is not None and path == default_store_path():
+            create_parent = True  # the default location is ours to create
         if path is not None and create_parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
         _check_sqlite_file(url, create)
@@ -236,9 +238,16 @@ class Store:
         """The stored sections as raw JSON data (unvalidated; ``opus-tui check`` uses it)."""
         with self._session() as session:
             rows = session.exec(select(ConfigSectionRow)).all()
-            return {
-                row.section: json.loads(row.data) for row in rows if row.section in SECTION_NAMES
-            }
+            try:
+                return {
+                    row.section: json.loads(row.data)
+                    for row in rows
+                    if row.section in SECTION_NAMES
+                }
+            except ValueError:
+                raise StoreError(
+                    f"butiken {describe(self.url)} innehåller en skadad konfiguration"
+                ) from None
 
     def load_config(self) -> WebConfiguration:
         """The stored configuration; defaults for sections never saved.
@@ -254,7 +263,12 @@ class Store:
 
     def _current(self, session: Session) -> WebConfiguration:
         rows = session.exec(select(ConfigSectionRow)).all()
-        data = {r.section: json.loads(r.data) for r in rows if r.section in SECTION_NAMES}
+        try:
+            data = {r.section: json.loads(r.data) for r in rows if r.section in SECTION_NAMES}
+        except ValueError:
+            raise StoreError(
+                f"butiken {describe(self.url)} innehåller en skadad konfiguration"
+            ) from None
         config, problems = validate_config(data)
         if config is None:
             raise ConfigInvalid(problems, "den sparade konfigurationen har fel")
@@ -692,16 +706,18 @@ def _columns(table: Any, *names: str) -> Any:
     return sa_select(*(t.c[n] for n in names))
 
 
-def _bulk(session: Session, table: Any, rows: Iterator[dict[str, Any]] | Any) -> None:
-    """Insert rows in chunks (executemany on the Core table)."""
+def _bulk(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert rows in chunks with Core executemany (no ORM bookkeeping)."""
+    conn = session.connection()
+    statement = table.__table__.insert()
     chunk: list[dict[str, Any]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= INSERT_CHUNK:
-            session.execute(insert(table), chunk)
+            conn.execute(statement, chunk)
             chunk = []
     if chunk:
-        session.execute(insert(table), chunk)
+        conn.execute(statement, chunk)
 
 
 def open_store(given: str | None = None, *, create: bool = True) -> Store:

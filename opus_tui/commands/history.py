@@ -1,0 +1,38 @@
+"""``opus-tui history``: the saved revisions, newest first."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC
+
+from opus_tui.commands._common import open_store
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-n", "--limit", type=int, default=None, metavar="N", help="visa bara de N senaste"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        revisions = store.history(args.limit)
+    if not revisions:
+        print("Inga sparade revisioner.")
+        return 0
+    rows = [
+        (
+            str(r.id),
+            r.created_at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            r.os_user,
+            r.section_label,
+            r.summary,
+        )
+        for r in revisions
+    ]
+    head = ("Rev", "Tid", "Användare", "Flik", "Ändring")
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(4)]
+    for row in [head, *rows]:
+        cells = [row[i].ljust(widths[i]) if i else row[i].rjust(widths[i]) for i in range(4)]
+        print("  ".join([*cells, row[4]]))
+    return 0

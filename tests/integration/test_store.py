@@ -1,0 +1,371 @@
+"""The local store on SQLite and PostgreSQL: migrations, saves, revisions, secrets, catalogue,
+outbox, quick reads and the errors for stores that cannot be opened."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from opus_tui.domain import (
+    Catalogue,
+    CatalogueClinic,
+    CataloguePractitioner,
+    CatalogueTreatment,
+    ConnectionSettings,
+    DatabaseProfile,
+    OnlineTime,
+    PublishedClinic,
+    PublishedPractitioner,
+    StepKind,
+    StepOrder,
+    WebConfiguration,
+)
+from opus_tui.store import ConfigInvalid, Store, StoreError
+from opus_tui.store.engine import make_engine, migrate
+from opus_tui.store.quick import read_catalogue_fast, read_config_fast
+
+_counter = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    pg = request.getfixturevalue("pg_server")
+    db = pg.create_database(f"store_{next(_counter)}")
+    return str(db.url)
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    s = Store.open(store_url)
+    yield s
+    s.close()
+
+
+def _count(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
+def test_models_and_migrations_agree(store_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from opus_tui.store.tables import metadata
+
+    migrate(store_url)
+    engine = make_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(ctx, metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_defaults_when_nothing_saved(store: Store) -> None:
+    assert store.load_config() == WebConfiguration()
+    assert store.history() == []
+    assert store.load_catalogue() is None
+    assert store.publish_state() is None
+
+
+def test_save_section_records_one_revision(store: Store) -> None:
+    flex = store.load_config().flexibility.model_copy(deep=True)
+    flex.general.any_clinic = True
+    revision = store.save_section("flexibility", flex)
+    assert revision.section == "flexibility"
+    assert revision.summary == "Flexibilitet: Visa 'Vilken klinik som helst' av → på"
+    assert revision.os_user
+    assert store.load_config().flexibility.general.any_clinic is True
+    assert [r.id for r in store.history()] == [revision.id]
+    assert _count(store, "revision") == 1
+
+
+def test_invalid_save_changes_nothing(store: Store) -> None:
+    # model_construct skips validation: the store must still refuse the whole config.
+    bad_steps = StepOrder.model_construct(
+        merged_view=True,
+        first=StepKind.CLINIC,
+        second=StepKind.PRACTITIONER,
+        third=StepKind.TREATMENT,
+        fourth=StepKind.TIME,
+    )
+    bad = store.load_config().flexibility.model_copy(update={"steps": bad_steps})
+    with pytest.raises(ConfigInvalid) as info:
+        store.save_section("flexibility", bad)
+    assert [p.key for p in info.value.errors] == ["flexibility.steps.merged_view"]
+    assert "Sammanslagen visning" in str(info.value)
+    assert store.history() == []
+    assert store.load_config() == WebConfiguration()
+
+
+def test_save_is_one_transaction(store: Store) -> None:
+    """A failure while writing rolls back the revision row too."""
+    config = WebConfiguration()
+    store.save_config(config, summary="första")
+    with store.engine.begin() as conn:  # break the next write: sections are NOT NULL
+        conn.execute(text("DELETE FROM config_section"))
+    before = _count(store, "revision")
+    original = store._write
+
+    def failing(*args: object, **kwargs: object) -> object:
+        original(*args, **kwargs)  # type: ignore[arg-type]
+        raise RuntimeError("disk full")
+
+    store._write = failing  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        store.save_config(config, summary="andra")
+    assert _count(store, "revision") == before
+    assert _count(store, "config_section") == 0
+
+
+def test_history_and_restore(store: Store) -> None:
+    sub = store.load_config().subdomain.model_copy(update={"name": "forsta"})
+    first = store.save_section("subdomain", sub)
+    second = store.save_section("subdomain", sub.model_copy(update={"name": "andra"}))
+    assert second.summary == "Underdomän: Underdomän 'forsta' → 'andra'"
+    assert [r.id for r in store.history()] == [second.id, first.id]
+    assert store.history(limit=1)[0].id == second.id
+    assert store.revision_config(first.id).subdomain.name == "forsta"
+    restored = store.restore(first.id)
+    assert restored.section == "*"
+    assert str(first.id) in restored.summary
+    assert store.load_config().subdomain.name == "forsta"
+    assert len(store.history()) == 3
+    with pytest.raises(StoreError):
+        store.revision_config(9999)
+
+
+def test_connections_and_secrets_encrypted(store: Store, store_url: str) -> None:
+    settings = ConnectionSettings(
+        databases=[DatabaseProfile(name="Opus", connection_string="DRIVER={SQLite3};Database=x")]
+    )
+    store.save_connections(settings)
+    assert store.load_connections() == settings
+    secret = "Hemligt-lösen-4711"
+    store.set_secret("database:Opus", secret)
+    assert store.get_secret("database:Opus") == secret
+    assert store.has_secret("database:Opus")
+    assert not store.has_secret("portal:api_key")
+    with store.engine.connect() as conn:
+        raw = conn.execute(text("SELECT ciphertext FROM secret")).scalar_one()
+    assert secret not in raw
+    if store_url.startswith("sqlite"):
+        store.close()
+        path = Path(store_url.removeprefix("sqlite:///"))
+        blob = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        assert secret.encode() not in blob
+    store.set_secret("database:Opus", None)
+    assert store.get_secret("database:Opus") is None
+
+
+def test_undecryptable_secret_reads_as_missing(store: Store) -> None:
+    store.set_secret("portal:api_key", "abc")
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE secret SET ciphertext = 'gAAAAA-not-a-token'"))
+    assert store.get_secret("portal:api_key") is None
+    assert not store.has_secret("portal:api_key")
+
+
+def _catalogue(database: str, times: int, fetched: datetime) -> Catalogue:
+    clinics = tuple(
+        CatalogueClinic(database, f"K{i}", f"Klinik {i}", "Gata 1", "22100", "Lund")
+        for i in range(3)
+    )
+    practitioners = tuple(
+        CataloguePractitioner(database, f"B{i}", f"K{i % 3}", "Olle", f"Ohlsson {i}", "Tandläkare")
+        for i in range(6)
+    ) + (CataloguePractitioner(database, "B9", "K0", "Gammal", "Inaktiv", active=False),)
+    treatments = (
+        CatalogueTreatment(database, "T1", "Undersökning", "", 30),
+        CatalogueTreatment(database, "T2", "Akut", "Värk", 45, True, False, False),
+    )
+    start = datetime(2026, 12, 1, 8, 0)
+    online = tuple(
+        OnlineTime(
+            database,
+            f"B{i % 6}",
+            f"K{i % 3}",
+            start + timedelta(minutes=30 * i),
+            start + timedelta(minutes=30 * i + 30),
+            "T1" if i % 2 else None,
+        )
+        for i in range(times)
+    )
+    return Catalogue("database", fetched, (database,), clinics, practitioners, treatments, online)
+
+
+def test_catalogue_snapshot_round_trip(store: Store) -> None:
+    fetched = datetime(2026, 11, 27, 9, 30, 15)
+    a = _catalogue("Lund", 500, fetched)
+    store.save_catalogue(a)
+    loaded = store.load_catalogue()
+    assert loaded is not None
+    assert loaded.source == "snapshot"
+    assert loaded.fetched_at == fetched
+    assert (loaded.databases, loaded.clinics, loaded.practitioners) == (
+        a.databases,
+        a.clinics,
+        a.practitioners,
+    )
+    assert loaded.treatments == a.treatments
+    assert loaded.times == a.times
+
+    # Saving another database keeps the first; saving the first again replaces only it.
+    b = _catalogue("Malmö", 10, fetched + timedelta(hours=1))
+    store.save_catalogue(b)
+    again = _catalogue("Lund", 5, fetched + timedelta(hours=2))
+    store.save_catalogue(again)
+    loaded = store.load_catalogue()
+    assert loaded is not None
+    assert set(loaded.databases) == {"Lund", "Malmö"}
+    assert len([t for t in loaded.times if t.database == "Lund"]) == 5
+    assert len([t for t in loaded.times if t.database == "Malmö"]) == 10
+    assert store.catalogue_fetched_at() == {
+        "Lund": fetched + timedelta(hours=2),
+        "Malmö": fetched + timedelta(hours=1),
+    }
+    assert loaded.fetched_at == fetched + timedelta(hours=1)
+
+
+def test_large_catalogue(store: Store) -> None:
+    """A chain-sized snapshot (200k online times) saves and loads whole."""
+    cat = _catalogue("Kedjan", 200_000, datetime(2026, 11, 27))
+    store.save_catalogue(cat)
+    loaded = store.load_catalogue()
+    assert loaded is not None
+    assert len(loaded.times) == 200_000
+    assert loaded.times[-1] == cat.times[-1]
+
+
+def test_outbox(store: Store) -> None:
+    payload = {"Name": "tandmottagningen", "FlexibilitySettings": {"UseCombinedView": False}}
+    first = store.enqueue_publication(payload, None, "key-1")
+    assert store.enqueue_publication(payload, None, "key-1") == first
+    second = store.enqueue_publication({"Name": "x"}, "etag-1", "key-2")
+    pending = store.pending_publications()
+    assert [p.id for p in pending] == [first, second]
+    assert pending[0].payload == payload
+    assert pending[0].status == "pending"
+    assert pending[1].base_etag == "etag-1"
+
+    store.mark_failed(first, "timeout")
+    failed = store.pending_publications()[0]
+    assert (failed.status, failed.attempts, failed.last_error) == ("failed", 1, "timeout")
+
+    store.mark_applied(first, "etag-2", '{"Name": "tandmottagningen"}')
+    state = store.publish_state()
+    assert state is not None
+    assert state.etag == "etag-2"
+    assert state.config == {"Name": "tandmottagningen"}
+    store.mark_conflict(second, '{"error": "precondition failed"}')
+    assert store.pending_publications() == []
+    statuses = {p.id: p.status for p in store.publications()}
+    assert statuses == {first: "applied", second: "conflict"}
+    conflict = store.publications(("conflict",))[0]
+    assert conflict.portal_body == '{"error": "precondition failed"}'
+
+
+def test_reopen_keeps_data(store_url: str) -> None:
+    with Store.open(store_url) as s:
+        s.save_section("subdomain", WebConfiguration().subdomain.model_copy(update={"name": "abc"}))
+    with Store.open(store_url) as s:
+        assert s.load_config().subdomain.name == "abc"
+        assert len(s.history()) == 1
+
+
+def test_postgresql_url_without_driver_is_accepted(pg_server: object) -> None:
+    db = pg_server.create_database("store_plain_url")  # type: ignore[attr-defined]
+    plain = str(db.url).replace("postgresql+psycopg://", "postgresql://")
+    with Store.open(plain) as s:
+        assert s.url.startswith("postgresql+psycopg://")
+        assert s.load_config() == WebConfiguration()
+
+
+def test_unreachable_postgresql_error_has_no_password() -> None:
+    url = "postgresql://opus:TopSecret99@127.0.0.1:1/opus"
+    with pytest.raises(StoreError) as info:
+        Store.open(url)
+    message = str(info.value)
+    assert "TopSecret99" not in message
+    assert "127.0.0.1" in message
+
+
+# --- SQLite only ----------------------------------------------------------------------------
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as s, s.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() >= 1000
+
+
+def test_sqlite_open_errors(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="katalogen"):
+        Store.open(f"sqlite:///{tmp_path / 'saknas' / 's.db'}")
+    with pytest.raises(StoreError, match="finns inte"):
+        Store.open(f"sqlite:///{tmp_path / 'ny.db'}", create=False)
+    junk = tmp_path / "junk.db"
+    junk.write_text("det här är ingen databas\n" * 20)
+    with pytest.raises(StoreError, match="ingen SQLite-databas"):
+        Store.open(f"sqlite:///{junk}")
+    with pytest.raises(StoreError, match="katalog"):
+        Store.open(f"sqlite:///{tmp_path}")
+    made = tmp_path / "ny" / "djup" / "s.db"
+    with Store.open(f"sqlite:///{made}", create_parent=True):
+        assert made.exists()
+
+
+def test_quick_reads_agree_with_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    assert read_config_fast(url) is None
+    assert read_catalogue_fast(url) is None
+    with Store.open(url) as s:
+        assert read_config_fast(url) == WebConfiguration()
+        assert read_catalogue_fast(url) is None
+        clinics = s.load_config().clinics.model_copy(
+            update={
+                "published": [
+                    PublishedClinic(
+                        database="Lund",
+                        clinic_id="K1",
+                        name="OpusTandläkarna",
+                        group="LUND",
+                        practitioners=[PublishedPractitioner(practitioner_id="B1", name="Olle")],
+                    )
+                ]
+            }
+        )
+        s.save_section("clinics", clinics)
+        flex = s.load_config().flexibility.model_copy(deep=True)
+        flex.steps.second, flex.steps.third = StepKind.PRACTITIONER, StepKind.TREATMENT
+        s.save_section("flexibility", flex)
+        s.save_catalogue(_catalogue("Lund", 1000, datetime(2026, 11, 27, 8)))
+        assert read_config_fast(url) == s.load_config()
+        assert read_catalogue_fast(url) == s.load_catalogue()
+        cat = read_catalogue_fast(url, with_times=False)
+        assert cat is not None
+        assert cat.times == ()
+    assert read_config_fast("postgresql://x@127.0.0.1/db") is None
+
+
+def test_quick_read_is_read_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ro.db'}"
+    with Store.open(url):
+        pass
+    before = sorted(p.name for p in tmp_path.iterdir())
+    read_config_fast(url)
+    read_catalogue_fast(url)
+    conn = sqlite3.connect(tmp_path / "ro.db")
+    assert conn.execute("SELECT COUNT(*) FROM config_section").fetchone() == (0,)
+    conn.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
