@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
@@ -34,6 +35,7 @@ from textual.signal import Signal
 from opus_tui.commands_palette import OpusCommands
 from opus_tui.domain.catalogue import Catalogue
 from opus_tui.domain.config import Section, WebConfiguration
+from opus_tui.domain.connections import API_KEY_SECRET
 from opus_tui.domain.problems import Problem, check
 from opus_tui.messages import StoreFailed, StoreOpened
 from opus_tui.resources import stylesheet
@@ -112,7 +114,7 @@ class OpusApp(App[int]):
         self.saved = WebConfiguration()
         self.catalogue: Catalogue | None = catalogue
         self._catalogue_given = catalogue is not None
-        self.store_state = "öppnar butiken…"
+        self.store_state = "öppnas…"
         self.portal_state = "Portal: ej kontrollerad"
         self.draft_changed: Signal[WebConfiguration] = Signal(self, "draft_changed")
         self.catalogue_changed: Signal[Catalogue] = Signal(self, "catalogue_changed")
@@ -149,7 +151,10 @@ class OpusApp(App[int]):
         """Errors and warnings of the whole draft (cached per draft)."""
         key = id(self.draft)
         if self._problems is None or self._problems[0] != key:
-            self._problems = (key, check(self.draft))
+            with warnings.catch_warnings():
+                # a draft may hold a value of the wrong type (e.g. an empty hours field)
+                warnings.simplefilter("ignore")
+                self._problems = (key, check(self.draft))
         return self._problems[1]
 
     def dirty_modes(self) -> frozenset[str]:
@@ -187,16 +192,18 @@ class OpusApp(App[int]):
             store = self.require_store()
             config = store.load_config()
             catalogue = None if self._catalogue_given else store.load_catalogue()
+            portal = store.has_secret(API_KEY_SECRET)
         except ImportError:
             self.post_message(StoreFailed("butiken är inte tillgänglig i den här versionen"))
             return
         except Exception as exc:
             self.post_message(StoreFailed(str(exc)))
             return
+        self.portal_state = "Portal: konfigurerad" if portal else "Portal: ej konfigurerad"
         self.post_message(StoreOpened(store, config, catalogue))
 
     def on_store_opened(self, message: StoreOpened) -> None:
-        self.store_state = "butiken öppen"
+        self.store_state = "öppen"
         if message.config != self.saved:
             untouched = self.draft == self.saved
             self.saved = message.config
@@ -211,7 +218,7 @@ class OpusApp(App[int]):
         self._update_status()
 
     def on_store_failed(self, message: StoreFailed) -> None:
-        self.store_state = "butiken kan inte öppnas"
+        self.store_state = "kan inte öppnas"
         self._update_status()
         self.notify(message.error, title="Butiken", severity="error", timeout=10)
         if self.catalogue is None:
@@ -236,7 +243,7 @@ class OpusApp(App[int]):
             age = f" {when:%Y-%m-%d %H:%M}" if when else ""
             catalogue = f"Katalog: {source.get(self.catalogue.source, self.catalogue.source)}{age}"
         self.sub_title = (
-            f"{describe(self.store_url)} · {self.store_state} · {catalogue} · {self.portal_state}"
+            f"{describe(self.store_url)} ({self.store_state}) · {catalogue} · {self.portal_state}"
         )
         self.status_changed.publish(self.sub_title)
 

@@ -1,9 +1,429 @@
-"""Placeholder; the full screen follows."""
+"""Kliniker: Välj databas, Välj klinik (filter as you type), the clinic's practitioners with
+Lägg till, and Tillagda behandlare grouped by clinic with Ta bort, alt+up/down ordering and a
+Grupp per clinic. Lists are OptionLists (they render only the visible lines), so 300 clinics × 30
+practitioners stay responsive."""
 
 from __future__ import annotations
 
-from opus_tui.screens.base import PlaceholderScreen
+from collections import defaultdict
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from opus_tui.domain.catalogue import Catalogue, CatalogueClinic, CataloguePractitioner
+from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
+from opus_tui.domain.fields import help_of, label_of
+from opus_tui.resources import stylesheet
+from opus_tui.screens.base import TabScreen
+from opus_tui.widgets.field import FieldError
+
+PUBLISHED_LABEL = label_of(PublishedClinic, "practitioners")  # "Tillagda behandlare"
+GROUP_LABEL = label_of(PublishedClinic, "group")
 
 
-class ClinicsScreen(PlaceholderScreen):
+class CatalogueIndex:
+    """Clinics per database and practitioners per clinic, built once per catalogue."""
+
+    def __init__(self, catalogue: Catalogue | None) -> None:
+        self.databases: list[str] = []
+        self.clinics: dict[str, list[CatalogueClinic]] = defaultdict(list)
+        self.practitioners: dict[tuple[str, str], list[CataloguePractitioner]] = defaultdict(list)
+        if catalogue is None:
+            return
+        self.databases = list(catalogue.databases)
+        for clinic in catalogue.clinics:
+            self.clinics[clinic.database].append(clinic)
+            if clinic.database not in self.databases:
+                self.databases.append(clinic.database)
+        for p in catalogue.practitioners:
+            if p.active:
+                self.practitioners[(p.database, p.clinic_id)].append(p)
+
+    def clinic(self, database: str, clinic_id: str) -> CatalogueClinic | None:
+        for clinic in self.clinics.get(database, ()):
+            if clinic.clinic_id == clinic_id:
+                return clinic
+        return None
+
+
+def clinic_prompt(clinic: CatalogueClinic) -> str:
+    city = f", {clinic.city}" if clinic.city and clinic.city not in clinic.name else ""
+    return f"{clinic.name}{city}"
+
+
+class PublishedList(OptionList):
+    """Tillagda behandlare: clinic rows with their practitioners below them."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("alt+up", "screen.move(-1)", "Flytta upp", id="clinics.up", tooltip="Flytta upp"),
+        Binding(
+            "alt+down", "screen.move(1)", "Flytta ner", id="clinics.down", tooltip="Flytta ner"
+        ),
+        Binding("delete", "screen.remove", "Ta bort", id="clinics.remove", tooltip="Ta bort raden"),
+    ]
+
+
+class ClinicsScreen(TabScreen):
     SECTION = "clinics"
+    CSS_PATH = stylesheet("clinics.tcss")
+    CONTENT_SCROLLS = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index = CatalogueIndex(None)
+        self.database: str | None = None
+        self.clinic_id: str | None = None  # the clinic chosen under Välj klinik
+        self._filter = ""
+
+    # -- composition ----------------------------------------------------------------------------
+    def compose_content(self) -> ComposeResult:
+        with Horizontal(id="clinic-columns"):
+            with Vertical(id="pick"):
+                with Horizontal(id="database-row"):
+                    yield Label("Välj databas", id="database-label")
+                    yield Select[str]([], prompt="(ingen databas)", compact=True, id="database")
+                clinic_filter = Input(
+                    placeholder="Välj klinik – skriv för att filtrera",
+                    compact=True,
+                    id="clinic-filter",
+                )
+                clinic_filter.tooltip = "Filtrera klinikerna på namn, ort eller id."
+                yield clinic_filter
+                clinics = OptionList(id="clinic-list")
+                clinics.border_title = "Välj klinik"
+                clinics.tooltip = "Välj klinik; dess behandlare visas nedan."
+                yield clinics
+                practitioners = OptionList(id="practitioner-list")
+                practitioners.border_title = "Behandlare"
+                practitioners.border_subtitle = "Enter = Lägg till"
+                practitioners.tooltip = "Enter lägger till behandlaren under Tillagda behandlare."
+                yield practitioners
+                yield Button("Lägg till", id="add", compact=True, variant="primary")
+            with Vertical(id="published-col"):
+                published = PublishedList(id="published")
+                published.border_title = PUBLISHED_LABEL
+                published.border_subtitle = "alt+↑↓ flytta · Del ta bort"
+                published.tooltip = help_of(PublishedClinic, "practitioners")
+                yield published
+                with Horizontal(id="group-row"):
+                    yield Label(GROUP_LABEL, id="group-label")
+                    group = Input(
+                        placeholder="t.ex. MALMÖ", compact=True, id="group", disabled=True
+                    )
+                    group.tooltip = help_of(PublishedClinic, "group")
+                    yield group
+                yield FieldError(("clinics",), id="clinics-problems")
+                with Horizontal(id="published-buttons"):
+                    yield Button("Ta bort", id="remove", compact=True, variant="error")
+                    yield Button("Upp", id="up", compact=True)
+                    yield Button("Ner", id="down", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.opus.catalogue_changed.subscribe(self, self._on_catalogue)
+        self._on_catalogue(self.opus.catalogue)
+
+    # -- catalogue pickers ----------------------------------------------------------------------
+    def _on_catalogue(self, catalogue: Catalogue | None) -> None:
+        self.index = CatalogueIndex(catalogue)
+        select = self.query_one("#database", Select)
+        with self.prevent(Select.Changed):
+            select.set_options([(db, db) for db in self.index.databases])
+            if self.index.databases:
+                keep = self.database in self.index.databases
+                self.database = self.database if keep else self.index.databases[0]
+                select.value = self.database
+        self._fill_clinics()
+
+    @on(Select.Changed, "#database")
+    def _database_changed(self, event: Select.Changed) -> None:
+        value = event.value
+        self.database = value if isinstance(value, str) else None
+        self._fill_clinics()
+
+    @on(Input.Changed, "#clinic-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value.strip().casefold()
+        self._fill_clinics()
+
+    def _fill_clinics(self) -> None:
+        clinic_list = self.query_one("#clinic-list", OptionList)
+        clinics = self.index.clinics.get(self.database or "", [])
+        words = self._filter.split()
+        options: list[Option] = []
+        for clinic in clinics:
+            prompt = clinic_prompt(clinic)
+            if words:
+                haystack = f"{prompt} {clinic.clinic_id}".casefold()
+                if not all(w in haystack for w in words):
+                    continue
+            options.append(Option(prompt, id=clinic.clinic_id))
+        clinic_list.set_options(options)
+        clinic_list.border_subtitle = f"{len(options)} av {len(clinics)}"
+        if options:
+            ids = [o.id for o in options]
+            clinic_list.highlighted = ids.index(self.clinic_id) if self.clinic_id in ids else 0
+        else:
+            self.select_clinic(None)
+
+    @on(OptionList.OptionHighlighted, "#clinic-list")
+    def _clinic_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.select_clinic(event.option.id)
+
+    def select_clinic(self, clinic_id: str | None) -> None:
+        """Show the practitioners of a clinic of the chosen database."""
+        self.clinic_id = clinic_id
+        self._fill_practitioners()
+
+    def _fill_practitioners(self) -> None:
+        practitioner_list = self.query_one("#practitioner-list", OptionList)
+        keep = practitioner_list.highlighted
+        if self.database is None or self.clinic_id is None:
+            practitioner_list.clear_options()
+            practitioner_list.border_title = "Behandlare"
+            return
+        clinic = self.index.clinic(self.database, self.clinic_id)
+        published = self.current_value().clinic(self.database, self.clinic_id)
+        added = {p.practitioner_id for p in published.practitioners} if published else set()
+        options = []
+        for p in self.index.practitioners.get((self.database, self.clinic_id), ()):
+            mark = "✓ " if p.practitioner_id in added else "  "
+            title = f" — {p.title}" if p.title else ""
+            options.append(
+                Option(
+                    f"{mark}{p.name}{title}",
+                    id=p.practitioner_id,
+                    disabled=p.practitioner_id in added,
+                )
+            )
+        practitioner_list.set_options(options)
+        practitioner_list.border_title = f"Behandlare på {clinic.name if clinic else '?'}"
+        if options:
+            practitioner_list.highlighted = min(keep or 0, len(options) - 1)
+
+    # -- adding ---------------------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#practitioner-list")
+    def _practitioner_selected(self, event: OptionList.OptionSelected) -> None:
+        self.add_practitioner(event.option.id)
+
+    @on(Button.Pressed, "#add")
+    def _add_pressed(self) -> None:
+        practitioner_list = self.query_one("#practitioner-list", OptionList)
+        index = practitioner_list.highlighted
+        if index is None:
+            self.notify("Välj en behandlare först.", severity="warning")
+            return
+        self.add_practitioner(practitioner_list.get_option_at_index(index).id)
+
+    def add_practitioner(self, practitioner_id: str | None) -> None:
+        """Lägg till: the practitioner of the chosen clinic goes under Tillagda behandlare."""
+        if practitioner_id is None or self.database is None or self.clinic_id is None:
+            return
+        database, clinic_id = self.database, self.clinic_id
+        source = next(
+            (
+                p
+                for p in self.index.practitioners.get((database, clinic_id), ())
+                if p.practitioner_id == practitioner_id
+            ),
+            None,
+        )
+        if source is None:
+            return
+        value: ClinicsSettings = self.current_value()
+        clinics = list(value.published)
+        entry = PublishedPractitioner(
+            practitioner_id=source.practitioner_id, name=source.name, title=source.title
+        )
+        position = next(
+            (
+                i
+                for i, c in enumerate(clinics)
+                if (c.database, c.clinic_id) == (database, clinic_id)
+            ),
+            None,
+        )
+        if position is None:
+            catalogue_clinic = self.index.clinic(database, clinic_id)
+            clinics.append(
+                PublishedClinic(
+                    database=database,
+                    clinic_id=clinic_id,
+                    name=catalogue_clinic.name if catalogue_clinic else clinic_id,
+                    practitioners=[entry],
+                )
+            )
+            position = len(clinics) - 1
+        else:
+            clinic = clinics[position]
+            if any(p.practitioner_id == practitioner_id for p in clinic.practitioners):
+                return
+            clinics[position] = clinic.model_copy(
+                update={"practitioners": [*clinic.practitioners, entry]}
+            )
+        self.edit(value.model_copy(update={"published": clinics}))
+        self._fill_practitioners()
+        self._fill_published((position, len(clinics[position].practitioners) - 1))
+        practitioner_list = self.query_one("#practitioner-list", OptionList)
+        practitioner_list.action_cursor_down()
+
+    # -- Tillagda behandlare --------------------------------------------------------------------
+    def load(self, value: Any) -> None:
+        assert isinstance(value, ClinicsSettings)
+        self._fill_published(self._highlighted_key())
+        self._fill_practitioners()
+
+    def _highlighted_key(self) -> tuple[int, int | None] | None:
+        published = self.query_one("#published", OptionList)
+        if published.highlighted is None or published.option_count == 0:
+            return None
+        option_id = published.get_option_at_index(published.highlighted).id or ""
+        return _parse_row(option_id)
+
+    def _fill_published(self, highlight: tuple[int, int | None] | None = None) -> None:
+        published = self.query_one("#published", OptionList)
+        value: ClinicsSettings = self.current_value()
+        options: list[Option] = []
+        target = None
+        for ci, clinic in enumerate(value.published):
+            head = _clinic_head(clinic)
+            if highlight == (ci, None):
+                target = len(options)
+            options.append(Option(head, id=f"c:{ci}"))
+            for pi, p in enumerate(clinic.practitioners):
+                if highlight == (ci, pi):
+                    target = len(options)
+                title = f" — {p.title}" if p.title else ""
+                row = Text(f"  • {p.name or p.practitioner_id}{title}")
+                options.append(Option(row, id=f"p:{ci}:{pi}"))
+        published.set_options(options)
+        count = sum(len(c.practitioners) for c in value.published)
+        published.border_title = f"{PUBLISHED_LABEL} ({count})"
+        if options:
+            published.highlighted = target if target is not None else 0
+        self._show_group()
+
+    def _current_clinic_index(self) -> int | None:
+        key = self._highlighted_key()
+        return None if key is None else key[0]
+
+    @on(OptionList.OptionHighlighted, "#published")
+    def _published_highlighted(self) -> None:
+        self._show_group()
+
+    def _show_group(self) -> None:
+        group = self.query_one("#group", Input)
+        index = self._current_clinic_index()
+        value: ClinicsSettings = self.current_value()
+        with self.prevent(Input.Changed):
+            if index is None or index >= len(value.published):
+                group.value = ""
+                group.disabled = True
+                return
+            group.disabled = False
+            clinic = value.published[index]
+            if group.value != clinic.group:
+                group.value = clinic.group
+        self.query_one("#group-label", Label).update(
+            f"{GROUP_LABEL} för {clinic.name or clinic.clinic_id}:"
+        )
+
+    @on(Input.Changed, "#group")
+    def _group_changed(self, event: Input.Changed) -> None:
+        index = self._current_clinic_index()
+        if index is None:
+            return
+        value: ClinicsSettings = self.current_value()
+        clinics = list(value.published)
+        clinics[index] = clinics[index].model_copy(update={"group": event.value})
+        self.edit(value.model_copy(update={"published": clinics}))
+        self._relabel_clinic(index)
+
+    def _relabel_clinic(self, index: int) -> None:
+        # Only the clinic's own row changes: keep the cursor and avoid rebuilding the list.
+        clinic = self.current_value().published[index]
+        self.query_one("#published", OptionList).replace_option_prompt(
+            f"c:{index}", _clinic_head(clinic)
+        )
+
+    def action_move(self, step: int) -> None:
+        key = self._highlighted_key()
+        if key is None:
+            return
+        ci, pi = key
+        value: ClinicsSettings = self.current_value()
+        clinics = list(value.published)
+        if pi is None:
+            target = ci + step
+            if not 0 <= target < len(clinics):
+                return
+            clinics[ci], clinics[target] = clinics[target], clinics[ci]
+            new_key: tuple[int, int | None] = (target, None)
+        else:
+            people = list(clinics[ci].practitioners)
+            target = pi + step
+            if not 0 <= target < len(people):
+                return
+            people[pi], people[target] = people[target], people[pi]
+            clinics[ci] = clinics[ci].model_copy(update={"practitioners": people})
+            new_key = (ci, target)
+        self.edit(value.model_copy(update={"published": clinics}))
+        self._fill_published(new_key)
+
+    def action_remove(self) -> None:
+        key = self._highlighted_key()
+        if key is None:
+            return
+        ci, pi = key
+        value: ClinicsSettings = self.current_value()
+        clinics = list(value.published)
+        if pi is None:
+            removed = clinics.pop(ci)
+            self.notify(f"{removed.name or removed.clinic_id} och dess behandlare togs bort.")
+            new_key: tuple[int, int | None] | None = (min(ci, len(clinics) - 1), None)
+        else:
+            people = list(clinics[ci].practitioners)
+            people.pop(pi)
+            if people:
+                clinics[ci] = clinics[ci].model_copy(update={"practitioners": people})
+                new_key = (ci, min(pi, len(people) - 1))
+            else:
+                clinics.pop(ci)
+                new_key = (min(ci, len(clinics) - 1), None)
+        self.edit(value.model_copy(update={"published": clinics}))
+        self._fill_published(new_key if clinics else None)
+        self._fill_practitioners()
+
+    @on(Button.Pressed, "#remove")
+    def _remove_pressed(self) -> None:
+        self.action_remove()
+
+    @on(Button.Pressed, "#up")
+    def _up_pressed(self) -> None:
+        self.action_move(-1)
+
+    @on(Button.Pressed, "#down")
+    def _down_pressed(self) -> None:
+        self.action_move(1)
+
+
+def _clinic_head(clinic: PublishedClinic) -> Text:
+    group = f"  [{clinic.group}]" if clinic.group.strip() else "  [ogrupperad]"
+    head = Text(f"{clinic.name or clinic.clinic_id} ({clinic.database})", style="bold")
+    head.append(group, style="italic" if clinic.group.strip() else "dim italic")
+    return head
+
+
+def _parse_row(option_id: str) -> tuple[int, int | None] | None:
+    parts = option_id.split(":")
+    if parts[0] == "c" and len(parts) == 2:
+        return int(parts[1]), None
+    if parts[0] == "p" and len(parts) == 3:
+        return int(parts[1]), int(parts[2])
+    return None

@@ -27,20 +27,30 @@ class TabBar(Widget):
             self.dirty = modes
             self.refresh()
 
-    def _parts(self, short: bool) -> list[tuple[str, str]]:
+    def _parts(self, level: int) -> list[tuple[str, str]]:
+        """Level 0: full names; 1: short names; 2: short names, tight; 3: numbers only."""
         parts: list[tuple[str, str]] = []
         for number, tab in enumerate(TABS, start=1):
             active = tab.mode == self.current
-            name = tab.short if short and not active else tab.label
+            if active or level == 0:
+                name = f" {tab.label}"
+            elif level == 3:
+                name = ""
+            else:
+                name = f" {tab.short}"
             mark = DIRTY if tab.mode in self.dirty else ""
             style = "bold reverse" if active else ("bold" if mark else "dim")
-            parts.append((f" {number} {name}{mark} ", style))
+            pad = " " if level < 2 or active else ""
+            parts.append((f"{pad}{number}{name}{mark}{pad}", style))
+            if level >= 2:
+                parts.append((" ", ""))
         return parts
 
     def render(self) -> Text:
-        parts = self._parts(short=False)
-        if sum(len(p) for p, _ in parts) > self.size.width:
-            parts = self._parts(short=True)
+        for level in range(4):
+            parts = self._parts(level)
+            if sum(len(p) for p, _ in parts) <= self.size.width:
+                break
         text = Text(no_wrap=True, overflow="ellipsis")
         for part, style in parts:
             text.append(part, style=style)

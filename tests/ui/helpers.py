@@ -1,0 +1,22 @@
+"""Keyboard-only helpers for Pilot tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+async def focus(pilot: Any, widget_id: str, limit: int = 60) -> None:
+    """Press Tab until the widget with ``widget_id`` has the focus."""
+    app = pilot.app
+    for _ in range(limit):
+        if app.focused is not None and app.focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"#{widget_id} never got the focus (now {app.focused!r})")
+
+
+async def settle(pilot: Any) -> None:
+    """Let workers finish and their results arrive."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
