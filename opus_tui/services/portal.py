@@ -121,17 +121,31 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _cause_is_tls_verification(exc: BaseException) -> bool:
+# TLS alerts by which a server refuses our client certificate (or its absence).
+_CERTIFICATE_REFUSED = (
+    "CERTIFICATE_REQUIRED",
+    "BAD_CERTIFICATE",
+    "CERTIFICATE_UNKNOWN",
+    "UNKNOWN_CA",
+    "HANDSHAKE_FAILURE",
+)
+
+
+def _tls_problem(exc: BaseException) -> str | None:
+    """ "verify" when the portal's certificate failed, "client" when ours was refused."""
     import ssl
 
     seen: BaseException | None = exc
     for _ in range(10):
         if seen is None:
-            return False
+            break
         if isinstance(seen, ssl.SSLCertVerificationError):
-            return True
+            return "verify"
+        text = f"{getattr(seen, 'reason', '') or ''} {seen}".upper()
+        if any(alert in text for alert in _CERTIFICATE_REFUSED):
+            return "client"
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
 
 
 class PortalClient:
@@ -229,7 +243,7 @@ class PortalClient:
         import stamina
 
         def retryable(exc: Exception) -> bool:
-            if isinstance(exc, httpx.TransportError) and _cause_is_tls_verification(exc):
+            if isinstance(exc, httpx.TransportError) and _tls_problem(exc):
                 return False
             return isinstance(exc, _Retryable | httpx.TransportError)
 
@@ -256,11 +270,18 @@ class PortalClient:
             log.info("portal %s %s: HTTP %s", method, path, exc.status)
             raise PortalError("unreachable", UNREACHABLE_MESSAGE, status=exc.status) from None
         except httpx.TransportError as exc:
-            if _cause_is_tls_verification(exc):
+            problem = _tls_problem(exc)
+            if problem == "verify":
                 raise PortalError(
                     "credentials",
                     "Portalens certifikat kunde inte verifieras. Kontrollera adressen och "
                     "Konfiguration › Certifikat.",
+                ) from None
+            if problem == "client":
+                raise PortalError(
+                    "credentials",
+                    "Portalen godtog inte klientcertifikatet. Kontrollera Konfiguration › "
+                    "Certifikat.",
                 ) from None
             log.info("portal %s %s: %s", method, path, self.scrub(type(exc).__name__))
             raise PortalError("unreachable", UNREACHABLE_MESSAGE) from None

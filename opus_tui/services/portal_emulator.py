@@ -872,12 +872,30 @@ def openapi_document() -> dict[str, Any]:
 # --- Running it -------------------------------------------------------------------------------
 
 
-def _uvicorn_config(app: Starlette, port: int, log_level: str) -> Any:
+@dataclass(frozen=True)
+class TlsOptions:
+    """Serve HTTPS; with ``client_ca`` a client certificate signed by it is required."""
+
+    cert_file: Path
+    key_file: Path
+    client_ca: Path | None = None
+
+
+def _uvicorn_config(
+    app: Starlette, port: int, log_level: str, tls: TlsOptions | None = None
+) -> Any:
+    import ssl
+
     import uvicorn
 
     logging.getLogger("uvicorn.error").addFilter(_DropLogFilter())
+    extra: dict[str, Any] = {}
+    if tls is not None:
+        extra = {"ssl_certfile": str(tls.cert_file), "ssl_keyfile": str(tls.key_file)}
+        if tls.client_ca is not None:
+            extra.update(ssl_ca_certs=str(tls.client_ca), ssl_cert_reqs=ssl.CERT_REQUIRED)
     return uvicorn.Config(
-        app, host=HOST, port=port, log_level=log_level, access_log=False, lifespan="off"
+        app, host=HOST, port=port, log_level=log_level, access_log=False, lifespan="off", **extra
     )
 
 
@@ -914,6 +932,7 @@ def running_emulator(
     faults: Faults | None = None,
     api_keys: list[str] | None = None,
     seed: int | None = None,
+    tls: TlsOptions | None = None,
 ) -> Iterator[RunningEmulator]:
     """Start the emulator in a background thread on a free loopback port (tests, demo)."""
     import uvicorn
@@ -925,7 +944,7 @@ def running_emulator(
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.bind((HOST, 0))
             port = int(probe.getsockname()[1])
-        server = uvicorn.Server(_uvicorn_config(app, port, "warning"))
+        server = uvicorn.Server(_uvicorn_config(app, port, "warning", tls))
         thread = threading.Thread(target=server.run, name="portal-emulator", daemon=True)
         thread.start()
         deadline = time.monotonic() + 10
@@ -938,7 +957,8 @@ def running_emulator(
     else:
         raise RuntimeError("portal emulator did not start")
     try:
-        yield RunningEmulator(f"http://{HOST}:{port}", port, app)
+        scheme = "https" if tls else "http"
+        yield RunningEmulator(f"{scheme}://{HOST}:{port}", port, app)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
