@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from opus_tui.domain.catalogue import (
@@ -34,7 +34,10 @@ from opus_tui.domain.catalogue import (
     OnlineTime,
 )
 from opus_tui.services import opus_sql
-from opus_tui.services.schema_map import SchemaMap
+from opus_tui.services.schema_map import SchemaMap, SchemaMapError
+
+if TYPE_CHECKING:
+    from opus_tui.domain.connections import DatabaseProfile
 
 log = logging.getLogger(__name__)
 
@@ -603,6 +606,24 @@ class _OptionalIdCache(dict[object, str | None]):
     def __missing__(self, key: object) -> str | None:
         value = self[key] = None if key is None else _id(key)
         return value
+
+
+def gateway_for_profile(
+    profile: DatabaseProfile, password: str | None, timeout: int = 15
+) -> OpusGateway:
+    """A gateway for a configured profile (Konfiguration › Databaser).
+
+    Loads the profile's schema map (empty: the default); a bad map raises
+    :class:`OpusDatabaseError` of kind ``"schema"`` with the map's own message.
+    """
+    try:
+        schema = SchemaMap.load(profile.schema_map) if profile.schema_map else SchemaMap.default()
+    except SchemaMapError as exc:
+        log.warning("Schema map error: %s", exc)
+        raise OpusDatabaseError("schema", str(exc)) from None
+    return OpusGateway(
+        profile.connection_string, password, schema, timeout, database_name=profile.name
+    )
 
 
 def merge_catalogues(catalogues: Sequence[Catalogue]) -> Catalogue:

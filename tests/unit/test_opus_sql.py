@@ -297,3 +297,29 @@ def test_classify(state: str, text: str, phase: str, kind: str) -> None:
 def test_gateway_repr_hides_the_password() -> None:
     gw = OpusGateway("DRIVER={SQLite3};Database=x.db;PWD=inline", "lösen", SchemaMap.default())
     assert "inline" not in repr(gw) and "lösen" not in repr(gw)
+
+
+def test_gateway_for_profile_loads_the_schema_map(tmp_path: Path) -> None:
+    from opus_tui.domain.connections import DatabaseProfile
+    from opus_tui.services.opus_db import OpusDatabaseError, gateway_for_profile
+
+    default = gateway_for_profile(
+        DatabaseProfile(name="Opus Lund", connection_string="DRIVER={SQLite3};Database=x.db"),
+        None,
+    )
+    assert default.database_name == "Opus Lund" and default.schema == SchemaMap.default()
+    data = SchemaMap.default().to_dict()
+    data["schema"] = "dbo"
+    path = tmp_path / "karta.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    custom = gateway_for_profile(
+        DatabaseProfile(name="x", connection_string="DSN=opus", schema_map=str(path)), "pw", 5
+    )
+    assert custom.schema.schema == "dbo" and custom.timeout == 5
+    path.write_text("[clinics]\n", encoding="utf-8")
+    with pytest.raises(OpusDatabaseError) as info:
+        gateway_for_profile(
+            DatabaseProfile(name="x", connection_string="DSN=opus", schema_map=str(path)), None
+        )
+    assert info.value.kind == "schema"
+    assert str(info.value).startswith(f"Schemamappningen {path}: ")
