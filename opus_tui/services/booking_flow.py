@@ -162,6 +162,13 @@ class Page:
     summary: tuple[str, ...] = ()
     effects: tuple[TextBlock, ...] = ()  # what Bekräfta writes and sends (for the technician)
     confirm_method: str = ""
+    # The page around the flow: address, Media's colour and logo, the analytics script,
+    # where the configuration is published.
+    address: str = ""
+    colour: str = ""
+    logo: str = ""
+    analytics: bool = False
+    published_on: tuple[str, ...] = ()
 
     @property
     def breadcrumb_text(self) -> str:
@@ -637,7 +644,32 @@ def page(
 ) -> Page:
     """The page the patient sees now. Never raises for a valid configuration: what cannot be
     shown becomes a notice."""
-    choices = choices or Choices()
+    inner = _page(config, catalogue, choices or Choices(), now)
+    g = config.flexibility.general
+    media = config.media
+    return replace(
+        inner,
+        address=config.subdomain.address,
+        colour=media.branding.colour,
+        logo=media.branding.logo,
+        analytics=bool(config.advanced.analytics_script.strip()),
+        published_on=tuple(
+            name
+            for name, on in (
+                ("Opus Dental Online", g.publish_opus_online),
+                ("Boka Vård", g.publish_boka_vard),
+            )
+            if on
+        ),
+    )
+
+
+def _page(
+    config: WebConfiguration,
+    catalogue: Catalogue | None,
+    choices: Choices,
+    now: datetime | None,
+) -> Page:
     cat = catalogue or Catalogue(source="demo", fetched_at=None)
     when = now or cat.fetched_at or datetime(2000, 1, 1)
     g = config.flexibility.general
@@ -1760,6 +1792,15 @@ def walk(
                 else:
                     action = _first_of(current, s)
                 break
+        if action is None:
+            action = next(
+                (
+                    b.action
+                    for b in current.buttons
+                    if b.enabled and b.action.kind in ("submit", "confirm")
+                ),
+                None,
+            )
         if action is None:
             action = current.first_choice()
         if action is None:

@@ -28,6 +28,15 @@ def _option_lines(option: Option) -> list[str]:
 def page_lines(page: Page) -> list[str]:
     """The page, line by line, in reading order."""
     out: list[str] = []
+    meta = [f"Adress: {page.address}"] if page.address else []
+    if page.colour:
+        meta.append(f"Färg: {page.colour}")
+    if page.logo:
+        meta.append(f"Logotyp: {page.logo}")
+    if page.analytics:
+        meta.append("Webbanalys-script: ja")
+    meta.append("Publiceras på: " + (", ".join(page.published_on) or "ingenstans"))
+    out.append(" · ".join(meta))
     if page.breadcrumb:
         out.append(
             " > ".join(f"[{c.label}]" if c.state == "current" else c.label for c in page.breadcrumb)
@@ -100,7 +109,8 @@ def render_rich(page: Page, number: int | None = None) -> RenderableType:
     from rich.panel import Panel
     from rich.text import Text
 
-    parts: list[RenderableType] = []
+    lines = page_lines(page)
+    parts: list[RenderableType] = [Text(lines[0], style="dim")]
     if page.breadcrumb:
         crumbs = Text()
         for i, c in enumerate(page.breadcrumb):
@@ -114,7 +124,7 @@ def render_rich(page: Page, number: int | None = None) -> RenderableType:
             crumbs.append(c.label, style=style)
         parts.append(crumbs)
     body = Text()
-    for line in page_lines(page)[1 if page.breadcrumb else 0 :]:
+    for line in lines[2 if page.breadcrumb else 1 :]:
         style = ""
         if line.startswith("OBS:"):
             style = "bold yellow"
