@@ -120,7 +120,7 @@ def test_save_is_one_transaction(store: Store) -> None:
         original(*args, **kwargs)  # type: ignore[arg-type]
         raise RuntimeError("disk full")
 
-    store._write = failing  # type: ignore[method-assign]
+    store._write = failing  # type: ignore[method-assign,assignment]
     with pytest.raises(RuntimeError):
         store.save_config(config, summary="andra")
     assert _count(store, "revision") == before
@@ -180,10 +180,15 @@ def _catalogue(database: str, times: int, fetched: datetime) -> Catalogue:
         CatalogueClinic(database, f"K{i}", f"Klinik {i}", "Gata 1", "22100", "Lund")
         for i in range(3)
     )
-    practitioners = tuple(
-        CataloguePractitioner(database, f"B{i}", f"K{i % 3}", "Olle", f"Ohlsson {i}", "Tandläkare")
-        for i in range(6)
-    ) + (CataloguePractitioner(database, "B9", "K0", "Gammal", "Inaktiv", active=False),)
+    practitioners = (
+        *(
+            CataloguePractitioner(
+                database, f"B{i}", f"K{i % 3}", "Olle", f"Ohlsson {i}", "Tandläkare"
+            )
+            for i in range(6)
+        ),
+        CataloguePractitioner(database, "B9", "K0", "Gammal", "Inaktiv", active=False),
+    )
     treatments = (
         CatalogueTreatment(database, "T1", "Undersökning", "", 30),
         CatalogueTreatment(database, "T2", "Akut", "Värk", 45, True, False, False),
