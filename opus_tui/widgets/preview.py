@@ -224,6 +224,15 @@ class PreviewPane(Widget, can_focus=True):
         self.cursor = min(self.cursor, max(0, len(actions) - 1))
         self._paint(source=(catalogue, now))
 
+    def plain_text(self) -> str:
+        """What the pane shows now, as plain text (tests, support)."""
+        if self.page is None:
+            return ""
+        body = self._body(self.page)
+        parts = [self._crumbs(self.page).plain]
+        parts += [b.plain for b in body.blocks if isinstance(b, Text)]
+        return "\n".join(parts)
+
     # -- keys -----------------------------------------------------------------------------------
     def action_move(self, delta: int) -> None:
         if self.page is None:
