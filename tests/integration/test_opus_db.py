@@ -412,3 +412,30 @@ def test_query_timeout(pg_server: PgCluster, caplog: pytest.LogCaptureFixture) -
     assert str(info.value).startswith("Databasen svarade inte inom 1 sekund.")
     assert_clean(info.value, caplog, db.password)
     assert len(gw.list_clinics()) == 1
+
+
+def test_freetds_sql_server_down(caplog: pytest.LogCaptureFixture) -> None:
+    # The SQL Server driver path: FreeTDS loads; nothing listens on the port.
+    import socket
+
+    import pyodbc
+
+    if "FreeTDS" not in pyodbc.drivers():
+        pytest.skip("FreeTDS ODBC driver not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again when the test connects
+    caplog.set_level(logging.DEBUG)
+    secret = "Sql}Server;lösen"
+    gw = OpusGateway(
+        f"DRIVER={{FreeTDS}};SERVER=127.0.0.1;PORT={port};DATABASE=OpusDental;"
+        "UID=opus_tui_read;TDS_Version=7.4",
+        secret,
+        SchemaMap.default(),
+        3,
+    )
+    with pytest.raises(OpusDatabaseError) as info:
+        gw.test_connection()
+    assert info.value.kind == "unreachable"
+    assert "[FreeTDS]" in str(info.value)
+    assert_clean(info.value, caplog, secret)
