@@ -97,7 +97,7 @@ class Publication:
     idempotency_key: str
     base_etag: str | None
     payload: dict[str, Any]
-    status: str  # pending / applied / conflict / failed
+    status: str  # pending / applied / conflict / failed / rejected
     attempts: int
     last_error: str | None
     portal_body: str | None
@@ -674,6 +674,15 @@ class Store:
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == publication_id)
                 .values(status="failed", last_error=error, attempts=OutboxRow.attempts + 1)
+            )
+
+    def mark_rejected(self, publication_id: int, error: str) -> None:
+        """The portal refused it for good (credentials, invalid value): not retried."""
+        with self._session() as session:
+            session.execute(
+                update(OutboxRow)
+                .where(col(OutboxRow.id) == publication_id)
+                .values(status="rejected", last_error=error, attempts=OutboxRow.attempts + 1)
             )
 
     def publish_state(self) -> PublishState | None:
