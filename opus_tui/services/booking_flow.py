@@ -791,7 +791,10 @@ def _booking_page(ctx: _Ctx, choices: Choices) -> Page:
     texts: list[TextBlock] = []
     notices: list[TextBlock] = []
     if current == 0:
-        texts.append(TextBlock("Välkommen!", config.media.texts.welcome_text.strip()))
+        welcome = config.media.texts.welcome_text.strip()
+        # The page's own heading, unless the clinic's text already starts with it.
+        heading = "" if welcome.casefold().startswith("välkommen") else "Välkommen!"
+        texts.append(TextBlock(heading, welcome))
     if current == 0 and not order_is_valid(config):
         notices.append(
             TextBlock(
