@@ -245,8 +245,10 @@ class TabScreen(Screen[None]):
                 siblings = list(line.parent.children) if line.parent else []
                 index = siblings.index(line)
                 for widget in reversed(siblings[:index]):
-                    if widget.focusable:
-                        widget.focus()
+                    candidates = [widget, *widget.query("*")]
+                    focusable = [w for w in candidates if w.focusable]
+                    if focusable:
+                        focusable[-1].focus()
                         return
                 return
 

@@ -1,9 +1,441 @@
-"""Placeholder until the content screen lands (same base class, same class name)."""
+"""Media: four sub-tabs as in the manual — Generella texter, Kliniktext (standard text and a
+clinic picker for clinic-specific texts), Media (colour with swatch and contrast, logo) and
+Avvikelser (the three notices, each with "Återställ standardtext").
+
+Texts use the light markup of ``docs/texts.md``; links and HTML are checked by
+``services.sanitize`` and a bad link blocks Spara."""
 
 from __future__ import annotations
 
-from opus_tui.screens.base import PlaceholderScreen
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.color import Color
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane, TextArea
+
+from opus_tui.domain import standard_texts
+from opus_tui.domain.catalogue import Catalogue
+from opus_tui.domain.config import (
+    Branding,
+    ClinicText,
+    ClinicTexts,
+    DeviationTexts,
+    GeneralTexts,
+    MediaSettings,
+    Section,
+)
+from opus_tui.domain.fields import help_of, label_of
+from opus_tui.domain.problems import Problem
+from opus_tui.resources import stylesheet
+from opus_tui.screens.base import TabScreen
+from opus_tui.services import colours, sanitize
+from opus_tui.widgets.field import FieldError, FieldLabel
+from opus_tui.widgets.image_view import ImageView
+
+MARKUP_HINT = "Tom rad = nytt stycke · **fet** · _kursiv_ · - punktlista · [text](https://…)"
+
+# text area id → (sub-section, field)
+TEXT_AREAS: dict[str, tuple[str, str]] = {
+    "welcome_text": ("texts", "welcome_text"),
+    "patient_info_text": ("texts", "patient_info_text"),
+    "standard-body": ("clinic_texts", "body"),
+    "dev-new_booking_disabled": ("deviations", "new_booking_disabled"),
+    "dev-maintenance": ("deviations", "maintenance"),
+    "dev-not_published": ("deviations", "not_published"),
+}
+DEVIATION_STANDARD: dict[str, str] = {
+    "new_booking_disabled": standard_texts.NEW_BOOKING_DISABLED,
+    "maintenance": standard_texts.MAINTENANCE,
+    "not_published": standard_texts.NOT_PUBLISHED,
+}
+SUB_MODELS: dict[str, type[Section]] = {
+    "texts": GeneralTexts,
+    "clinic_texts": ClinicTexts,
+    "branding": Branding,
+    "deviations": DeviationTexts,
+}
+NO_CLINIC = "(välj klinik)"
+
+ClinicKey = tuple[str, str]
 
 
-class MediaScreen(PlaceholderScreen):
+def _text_area(
+    text: str, id: str, tooltip: str, placeholder: str = "", tall: bool = False
+) -> TextArea:
+    area = TextArea(text, id=id, soft_wrap=True, placeholder=placeholder, classes="text-field")
+    area.set_class(tall, "-tall")
+    area.tooltip = tooltip
+    return area
+
+
+class MediaScreen(TabScreen):
     SECTION = "media"
+    CSS_PATH = stylesheet("content.tcss")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clinic: ClinicKey | None = None
+        self.logo_problem: str | None = None
+        self.logo_info: str = ""
+
+    # -- composition ----------------------------------------------------------------------------
+    def compose_content(self) -> ComposeResult:
+        value: MediaSettings = self.current_value()
+        with TabbedContent(id="media-tabs"):
+            with TabPane("Generella texter", id="pane-texts"):
+                yield from self._compose_texts(value.texts)
+            with TabPane("Kliniktext", id="pane-clinic"):
+                yield from self._compose_clinic(value.clinic_texts)
+            with TabPane("Media", id="pane-media"):
+                yield from self._compose_branding(value.branding)
+            with TabPane("Avvikelser", id="pane-deviations"):
+                yield from self._compose_deviations(value.deviations)
+
+    def _compose_texts(self, texts: GeneralTexts) -> ComposeResult:
+        yield Static(MARKUP_HINT, classes="standard-note", markup=False)
+        for name, placeholder in (
+            ("welcome_text", ""),
+            ("patient_info_text", standard_texts.PATIENT_INFO),
+        ):
+            yield FieldLabel(GeneralTexts, name)
+            yield _text_area(
+                getattr(texts, name), name, help_of(GeneralTexts, name), placeholder, tall=True
+            )
+            yield FieldError(("media", "texts", name))
+
+    def _compose_clinic(self, texts: ClinicTexts) -> ComposeResult:
+        yield Label("Standard kliniktext", classes="group-title")
+        yield FieldLabel(ClinicTexts, "header")
+        header = Input(texts.header, id="standard-header", compact=True)
+        header.tooltip = help_of(ClinicTexts, "header")
+        yield header
+        yield FieldError(("media", "clinic_texts", "header"))
+        yield FieldLabel(ClinicTexts, "body")
+        yield _text_area(texts.body, "standard-body", help_of(ClinicTexts, "body"))
+        yield FieldError(("media", "clinic_texts", "body"))
+        yield Label(label_of(ClinicTexts, "per_clinic"), classes="group-title")
+        picker: Select[str] = Select(
+            self._clinic_options(), prompt=NO_CLINIC, id="clinic", compact=True
+        )
+        picker.tooltip = "Välj klinik; dess text ersätter standardtexten i steget Behandling"
+        yield picker
+        yield Label(label_of(ClinicText, "header"), classes="field-label")
+        yield Input("", id="clinic-header", compact=True, disabled=True)
+        yield Label(label_of(ClinicText, "body"), classes="field-label")
+        yield _text_area("", "clinic-body", "Klinikspecifik text; tom: standardtexten visas")
+        yield FieldError(("media", "clinic_texts", "per_clinic"))
+        yield Static("", id="clinics-with-text", classes="standard-note", markup=False)
+
+    def _compose_branding(self, branding: Branding) -> ComposeResult:
+        yield FieldLabel(Branding, "colour")
+        colour = Input(branding.colour, id="colour", compact=True, max_length=7)
+        colour.tooltip = help_of(Branding, "colour")
+        yield colour
+        yield FieldError(("media", "branding", "colour"))
+        with Horizontal(classes="swatch-row"):
+            yield Static("", id="swatch")
+            yield Static("", id="contrast")
+        yield FieldLabel(Branding, "logo")
+        logo = Input(
+            branding.logo, id="logo", compact=True, placeholder="sökväg till PNG eller JPEG"
+        )
+        logo.tooltip = help_of(Branding, "logo") + " Högst 200 kB och 1000×400 bildpunkter."
+        yield logo
+        yield FieldError(("media", "branding", "logo"))
+        yield Static("", id="logo-info", classes="standard-note", markup=False)
+        yield ImageView(None, empty="(ingen logotyp)", id="logo-view")
+
+    def _compose_deviations(self, deviations: DeviationTexts) -> ComposeResult:
+        yield Label("Avvikelsestexter på portal", classes="group-title")
+        for name, standard in DEVIATION_STANDARD.items():
+            yield FieldLabel(DeviationTexts, name)
+            yield _text_area(
+                getattr(deviations, name),
+                f"dev-{name}",
+                help_of(DeviationTexts, name),
+                placeholder=standard,
+            )
+            with Horizontal(classes="restore-row"):
+                yield Button(
+                    "Återställ standardtext",
+                    id=f"restore-{name}",
+                    compact=True,
+                    tooltip="Töm fältet så att standardtexten visas",
+                )
+            yield FieldError(("media", "deviations", name))
+
+    # -- loading --------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.opus.catalogue_changed.subscribe(self, self._catalogue_arrived)
+
+    def _catalogue_arrived(self, catalogue: Catalogue) -> None:
+        picker = self.query_one("#clinic", Select)
+        current = picker.value
+        picker.set_options(self._clinic_options())
+        if isinstance(current, str):
+            with self.prevent(Select.Changed):
+                picker.value = current
+
+    def _clinic_options(self) -> list[tuple[str, str]]:
+        catalogue = self.opus.catalogue
+        options: dict[str, str] = {}
+        if catalogue is not None:
+            for c in catalogue.clinics:
+                options[f"{c.database}\x1f{c.clinic_id}"] = f"{c.name} ({c.database})"
+        value: MediaSettings = self.current_value()
+        for t in value.clinic_texts.per_clinic:
+            options.setdefault(f"{t.database}\x1f{t.clinic_id}", f"{t.clinic_id} ({t.database})")
+        return [(label, key) for key, label in options.items()]
+
+    def load(self, value: Any) -> None:
+        assert isinstance(value, MediaSettings)
+        for area_id, (sub, name) in TEXT_AREAS.items():
+            self._set_area(area_id, getattr(getattr(value, sub), name))
+        self._set_input("standard-header", value.clinic_texts.header)
+        self._set_input("colour", value.branding.colour)
+        self._set_input("logo", value.branding.logo)
+        self._load_clinic(value)
+        self._show_colour(value.branding.colour)
+        self._check_logo(value.branding.logo)
+
+    def _set_area(self, area_id: str, text: str) -> None:
+        area = self.query_one(f"#{area_id}", TextArea)
+        if area.text != text:
+            with self.prevent(TextArea.Changed):
+                area.load_text(text)
+
+    def _set_input(self, input_id: str, text: str) -> None:
+        field = self.query_one(f"#{input_id}", Input)
+        if field.value != text:
+            with self.prevent(Input.Changed):
+                field.value = text
+
+    def _clinic_entry(self, value: MediaSettings) -> ClinicText | None:
+        if self.clinic is None:
+            return None
+        for t in value.clinic_texts.per_clinic:
+            if (t.database, t.clinic_id) == self.clinic:
+                return t
+        return None
+
+    def _load_clinic(self, value: MediaSettings) -> None:
+        entry = self._clinic_entry(value)
+        enabled = self.clinic is not None
+        self.query_one("#clinic-header", Input).disabled = not enabled
+        self.query_one("#clinic-body", TextArea).disabled = not enabled
+        self._set_input("clinic-header", entry.header if entry else "")
+        self._set_area("clinic-body", entry.body if entry else "")
+        names = []
+        catalogue = self.opus.catalogue
+        for t in value.clinic_texts.per_clinic:
+            clinic = catalogue.clinic(t.database, t.clinic_id) if catalogue else None
+            names.append(clinic.name if clinic else t.clinic_id)
+        note = "Kliniker med egen text: " + (", ".join(names) if names else "inga")
+        self.query_one("#clinics-with-text", Static).update(note)
+
+    # -- editing --------------------------------------------------------------------------------
+    def _set(self, sub: str, name: str, new: Any) -> None:
+        value: MediaSettings = self.current_value()
+        part = getattr(value, sub).model_copy(update={name: new})
+        self.edit(value.model_copy(update={sub: part}))
+
+    @on(TextArea.Changed)
+    def _area_changed(self, event: TextArea.Changed) -> None:
+        area_id = event.text_area.id or ""
+        if area_id in TEXT_AREAS:
+            sub, name = TEXT_AREAS[area_id]
+            self._set(sub, name, event.text_area.text)
+        elif area_id == "clinic-body":
+            self._set_clinic_text(body=event.text_area.text)
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        match event.input.id:
+            case "standard-header":
+                self._set("clinic_texts", "header", event.value)
+            case "clinic-header":
+                self._set_clinic_text(header=event.value)
+            case "colour":
+                self._set("branding", "colour", event.value.strip())
+                self._show_colour(event.value.strip())
+            case "logo":
+                self._set("branding", "logo", event.value.strip())
+                self._check_logo(event.value.strip())
+            case _:
+                pass
+
+    @on(Select.Changed, "#clinic")
+    def _clinic_picked(self, event: Select.Changed) -> None:
+        value = event.value
+        if isinstance(value, str) and "\x1f" in value:
+            database, clinic_id = value.split("\x1f", 1)
+            self.clinic = (database, clinic_id)
+        else:
+            self.clinic = None
+        self._load_clinic(self.current_value())
+
+    def _set_clinic_text(self, *, header: str | None = None, body: str | None = None) -> None:
+        if self.clinic is None:
+            return
+        value: MediaSettings = self.current_value()
+        entry = self._clinic_entry(value)
+        new_header = header if header is not None else (entry.header if entry else "")
+        new_body = body if body is not None else (entry.body if entry else "")
+        others = [
+            t for t in value.clinic_texts.per_clinic if (t.database, t.clinic_id) != self.clinic
+        ]
+        if new_header or new_body:
+            database, clinic_id = self.clinic
+            # unvalidated: the draft may hold a too-long text, reported as a field error
+            others.append(
+                ClinicText.model_construct(
+                    database=database, clinic_id=clinic_id, header=new_header, body=new_body
+                )
+            )
+        self._set("clinic_texts", "per_clinic", others)
+        self._load_clinic(self.current_value())
+
+    @on(Button.Pressed)
+    def _restore(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if button_id.startswith("restore-"):
+            name = button_id.removeprefix("restore-")
+            self._set_area(f"dev-{name}", "")
+            self._set("deviations", name, "")
+            self.notify(
+                f"{label_of(DeviationTexts, name)}: standardtexten visas.", title="Avvikelser"
+            )
+
+    # -- colour and logo ------------------------------------------------------------------------
+    def _show_colour(self, raw: str) -> None:
+        swatch = self.query_one("#swatch", Static)
+        contrast = self.query_one("#contrast", Static)
+        try:
+            report = colours.contrast_report(raw)
+        except colours.ColourError:
+            swatch.styles.background = None
+            swatch.update("")
+            contrast.update("Ange färgen som #RRGGBB för att se kontrasten.")
+            return
+        swatch.styles.background = Color.parse(report.colour)
+        swatch.styles.color = Color.parse(report.best_text)
+        swatch.update(f"Aa {report.colour}")
+        text = Text()
+        for name, ratio in (("Vit", report.white), ("Svart", report.black)):
+            ok = ratio >= colours.AA_NORMAL
+            text.append(f"{name} text: {colours.format_ratio(ratio)} ")
+            text.append(
+                "✓ godkänd (WCAG AA)\n" if ok else "⚠ under 4,5:1\n", style="" if ok else "bold"
+            )
+        contrast.update(text)
+
+    def _check_logo(self, raw: str) -> None:
+        view = self.query_one("#logo-view", ImageView)
+        if not raw:
+            self.logo_problem, self.logo_info = None, ""
+            self.query_one("#logo-info", Static).update("Högst 200 kB och 1000×400 bildpunkter.")
+            view.set_source(None)
+            return
+        path = Path(raw).expanduser()
+        self._fit_logo(path)
+
+    @work(thread=True, exclusive=True, group="logo", exit_on_error=False)
+    def _fit_logo(self, path: Path) -> None:
+        from opus_tui.services.images import ImageError, fit_logo
+
+        problem: str | None = None
+        info = ""
+        data: bytes | None = None
+        if not path.is_file():
+            problem = f"filen {path} finns inte"
+        else:
+            try:
+                fitted = fit_logo(path)
+            except ImageError as exc:
+                problem = str(exc)
+            else:
+                data = fitted.data
+                size = f"{fitted.size[0]}×{fitted.size[1]}"
+                kb = f"{fitted.bytes / 1024:.1f}".replace(".", ",")
+                if fitted.notes:
+                    info = f"{fitted.format} {size}, {kb} kB efter anpassning: " + " ".join(
+                        fitted.notes
+                    )
+                else:
+                    info = f"{fitted.format} {size}, {kb} kB – inom gränserna."
+        self.app.call_from_thread(self._logo_checked, str(path), problem, info, data)
+
+    def _logo_checked(self, raw: str, problem: str | None, info: str, data: bytes | None) -> None:
+        current = self.current_value().branding.logo
+        if str(Path(current).expanduser()) != raw:
+            return
+        self.logo_problem, self.logo_info = problem, info
+        self.query_one("#logo-info", Static).update(info or (problem or ""))
+        self.query_one("#logo-view", ImageView).set_source(data)
+        self._refresh_problems()
+
+    # -- problems -------------------------------------------------------------------------------
+    def extra_problems(self) -> Iterable[Problem]:
+        value: MediaSettings = self.current_value()
+        found: list[Problem] = []
+        texts: list[tuple[tuple[str | int, ...], str, str]] = []
+        for sub, name in TEXT_AREAS.values():
+            label = label_of(SUB_MODELS[sub], name)
+            texts.append((("media", sub, name), getattr(getattr(value, sub), name), label))
+        texts.append(
+            (
+                ("media", "clinic_texts", "header"),
+                value.clinic_texts.header,
+                "Kliniktext överskrift",
+            )
+        )
+        for i, t in enumerate(value.clinic_texts.per_clinic):
+            entry_path: tuple[str | int, ...] = ("media", "clinic_texts", "per_clinic", i)
+            texts.append((entry_path, t.body, f"Klinikspecifik text ({t.clinic_id})"))
+        for path, text, label in texts:
+            rendered = sanitize.to_html(text)
+            found += [Problem(path, m, "error", None, label) for m in rendered.problems]
+            found += [Problem(path, m, "warning", None, label) for m in rendered.warnings]
+        try:
+            report = colours.contrast_report(value.branding.colour)
+        except colours.ColourError:
+            pass  # the domain rule reports the format
+        else:
+            if not any(r >= colours.AA_NORMAL for r in (report.white, report.black)):
+                found.append(
+                    Problem(
+                        ("media", "branding", "colour"),
+                        "varken vit eller svart text når kontrasten 4,5:1 på den här färgen",
+                        "warning",
+                        None,
+                        label_of(Branding, "colour"),
+                    )
+                )
+            elif report.white < colours.AA_NORMAL:
+                found.append(
+                    Problem(
+                        ("media", "branding", "colour"),
+                        f"vit text har kontrasten {colours.format_ratio(report.white)} "
+                        "(under 4,5:1); välj en mörkare färg om sidan visar vit text på den",
+                        "warning",
+                        None,
+                        label_of(Branding, "colour"),
+                    )
+                )
+        if self.logo_problem and value.branding.logo:
+            found.append(
+                Problem(
+                    ("media", "branding", "logo"),
+                    self.logo_problem,
+                    "error",
+                    value.branding.logo,
+                    label_of(Branding, "logo"),
+                )
+            )
+        return found

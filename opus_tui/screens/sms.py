@@ -22,7 +22,6 @@ class SmsScreen(TemplatesScreen):
 
     def extra_problems(self) -> Iterable[Problem]:
         found = list(super().extra_problems())
-        value = self.current_value()
         for kind in KINDS:
             if any(p.path == (self.SECTION, kind.value) for p in found):
                 continue
@@ -41,5 +40,4 @@ class SmsScreen(TemplatesScreen):
                         label_of(SmsSettings, kind.value),
                     )
                 )
-        del value
         return found

@@ -37,9 +37,7 @@ def is_valid(order: tuple[StepKind, ...]) -> bool:
 
 
 VALID_ORDERS: tuple[Order, ...] = tuple(
-    p
-    for p in permutations(StepKind)  # type: ignore[misc]
-    if is_valid(p)
+    (a, b, c, d) for a, b, c, d in permutations(StepKind) if is_valid((a, b, c, d))
 )
 
 
