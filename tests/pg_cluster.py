@@ -140,7 +140,7 @@ class PgCluster:
                 f"port = {self.port}\n"
                 f"unix_socket_directories = '{self.socket_dir}'\n"
                 "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-                "max_connections = 50\nshared_buffers = 32MB\n"
+                "max_connections = 100\nshared_buffers = 32MB\n"
             )
 
     def start(self) -> None:
