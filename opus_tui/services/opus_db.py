@@ -20,7 +20,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -283,8 +283,10 @@ class OpusGateway:
 
     def iter_online_times(
         self, start: datetime, end: datetime, batch: int = DEFAULT_BATCH
-    ) -> Iterator[OnlineTime]:
-        """Free times starting in [start, end) (naive UTC), streamed with ``fetchmany``."""
+    ) -> Generator[OnlineTime, None, None]:
+        """Free times starting in [start, end) (naive UTC), streamed with ``fetchmany``.
+
+        The connection stays open until the generator is exhausted or closed (``.close()``)."""
         with self._connection() as conn:
             for rows in self._time_batches(conn, self.database_name, start, end, batch):
                 yield from rows

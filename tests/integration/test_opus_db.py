@@ -439,3 +439,12 @@ def test_freetds_sql_server_down(caplog: pytest.LogCaptureFixture) -> None:
     assert info.value.kind == "unreachable"
     assert "[FreeTDS]" in str(info.value)
     assert_clean(info.value, caplog, secret)
+
+
+def test_stream_closed_early_releases_the_connection(backend: Backend) -> None:
+    gw = backend.gateway()
+    stream = gw.iter_online_times(WIDE_START, WIDE_END, batch=5)
+    first = [next(stream) for _ in range(3)]
+    stream.close()  # GeneratorExit closes the cursor's connection
+    assert first == list(lund_catalogue().times[:3])
+    assert len(gw.list_clinics()) == 3

@@ -323,3 +323,15 @@ def test_gateway_for_profile_loads_the_schema_map(tmp_path: Path) -> None:
         )
     assert info.value.kind == "schema"
     assert str(info.value).startswith(f"Schemamappningen {path}: ")
+
+
+def test_gateway_modules_import_no_heavy_packages() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, opus_tui.services.opus_db, opus_tui.services.demo; "
+        "print(sorted(m for m in ('pyodbc', 'textual', 'sqlalchemy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
