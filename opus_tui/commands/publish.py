@@ -1,0 +1,89 @@
+"""``opus-tui publish [--dry-run]``: publish the stored configuration to the portal, headless.
+
+Exit codes: 0 published (or nothing to do), 1 refused by the portal, 3 waiting in the outbox
+(portal unreachable), 4 conflict (changed on the portal; nothing overwritten).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from opus_tui.commands._common import open_store
+
+EXIT_REFUSED, EXIT_PENDING, EXIT_CONFLICT = 1, 3, 4
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="visa vad som ändras på portalen utan att publicera",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="efter en konflikt: publicera ändå, ovanpå portalens nuvarande version",
+    )
+    parser.add_argument(
+        "--images",
+        metavar="KATALOG",
+        help="katalog som relativa bildsökvägar utgår från (standard: arbetskatalogen)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from opus_tui.domain.diff import show_value
+    from opus_tui.services.portal import PortalError
+    from opus_tui.services.publisher import Conflict, Publisher, client_from_store
+
+    def print_conflict(conflict: Conflict) -> None:
+        print("Konfigurationen har ändrats på portalen. Skillnader (portalen → lokalt):")
+        for group in conflict.by_tab():
+            print(f"{group.tab}:")
+            for change in group.changes:
+                where = f"{change.label} ({change.item})" if change.item else change.label
+                if change.kind == "changed":
+                    print(
+                        f"  {where}: portalen {show_value(change.old)}, "
+                        f"lokalt {show_value(change.new)}"
+                    )
+                else:
+                    print(f"  {change.describe()}")
+        print("Inget skrevs över. Granska och kör sedan: opus-tui publish --overwrite")
+
+    with open_store(args) as store:
+        image_root = Path(args.images) if args.images else None
+        try:
+            with client_from_store(store) as client:
+                publisher = Publisher(store, client, image_root)
+                if not args.dry_run and store.pending_publications():
+                    queued = publisher.send_pending()
+                    if queued.status == "conflict" and queued.conflict and not args.overwrite:
+                        print_conflict(queued.conflict)
+                        return EXIT_CONFLICT
+                    if queued.status == "pending":
+                        print(queued.message)
+                        return EXIT_PENDING
+                plan = publisher.prepare(upload=not args.dry_run)
+                for line in plan.describe():
+                    print(line)
+                for note in plan.notes:
+                    print(f"notering: {note}")
+                if args.dry_run:
+                    return 0
+                outcome = publisher.publish(plan)
+        except PortalError as exc:
+            print(f"opus-tui: {exc.message}", file=sys.stderr)
+            return EXIT_PENDING if exc.kind == "unreachable" else EXIT_REFUSED
+    print(outcome.message)
+    if outcome.status == "conflict" and outcome.conflict is not None:
+        print_conflict(outcome.conflict)
+        return EXIT_CONFLICT
+    if outcome.status == "pending":
+        return EXIT_PENDING
+    if outcome.status == "rejected":
+        return EXIT_REFUSED
+    return 0

@@ -1,0 +1,426 @@
+"""Publishing the stored configuration to the portal: diff, outbox, conflicts. Headless.
+
+Flow (the app's **Publicera** and ``opus-tui publish``):
+
+1. :meth:`Publisher.prepare` reads the portal's current version (or, offline, the last published
+   one from the store), uploads the photos and the logo, builds the wire body on top of that
+   version (:func:`opus_tui.services.wire.to_wire`) and lists what will change, by tab and setting.
+2. :meth:`Publisher.publish` puts the body in the store's outbox with the ETag it is based on and
+   a fresh idempotency key, then :meth:`Publisher.send_pending` sends the outbox in order.
+3. Sending uses ``If-Match``: 412 marks the publication (and later ones on the same version) as a
+   conflict and returns both sides — nothing is overwritten. Unreachable: the publication stays in
+   the outbox and is sent again later with the same key, so the portal applies it exactly once.
+
+Several queued publications built on the same portal version are sent one after the other: each
+one after the first is sent with the ETag produced by the previous one (the only change in between
+was ours). The app should drain from one place at a time (one process, one worker).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from opus_tui.domain import WebConfiguration, section_label
+from opus_tui.domain.config import PORTAL_DOMAIN
+from opus_tui.domain.diff import Change, diff
+from opus_tui.errors import UserError
+from opus_tui.services import wire
+from opus_tui.services import wire_models as wm
+from opus_tui.services.portal import UNREACHABLE_MESSAGE, PortalClient, PortalError
+
+if TYPE_CHECKING:
+    from opus_tui.store.repository import Publication, Store
+
+log = logging.getLogger(__name__)
+
+OutcomeStatus = Literal["published", "nothing", "pending", "conflict", "rejected"]
+HeaderStatus = Literal["published", "pending", "conflict", "unpublished"]
+
+_PLACEHOLDER_ACCOUNT = uuid.UUID(int=0)
+
+
+class PublishError(UserError):
+    """Publishing cannot start (no subdomain, no API key, images offline...)."""
+
+
+@dataclass(frozen=True)
+class TabChanges:
+    tab: str  # the tab's label, e.g. "Flexibilitet"
+    changes: tuple[Change, ...]
+
+    def lines(self) -> list[str]:
+        return [c.describe() for c in self.changes]
+
+
+def by_tab(changes: list[Change]) -> list[TabChanges]:
+    """Changes grouped by tab, in tab order."""
+    groups: dict[str, list[Change]] = {}
+    for change in changes:
+        head = change.path[0] if change.path else ""
+        groups.setdefault(str(head), []).append(change)
+    out = []
+    for section in WebConfiguration.model_fields:
+        if section in groups:
+            out.append(TabChanges(section_label(section), tuple(groups.pop(section))))
+    out.extend(TabChanges(name or "Övrigt", tuple(items)) for name, items in groups.items())
+    return out
+
+
+@dataclass
+class PublishPlan:
+    """What publishing would do now."""
+
+    subdomain: str
+    base_etag: str | None  # None: the subdomain is claimed first
+    body: wm.Configuration
+    media: dict[str, str]
+    portal: WebConfiguration  # the portal's side, as the domain sees it
+    local: WebConfiguration  # the local side, as the portal will hold it
+    changes: list[Change]
+    offline: bool = False
+    claim_needed: bool = False
+    other_changes: bool = False  # wire differences outside the domain (e.g. clinic addresses)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes) or self.other_changes or self.claim_needed
+
+    def by_tab(self) -> list[TabChanges]:
+        return by_tab(self.changes)
+
+    def describe(self) -> list[str]:
+        """Readable Swedish lines, grouped by tab."""
+        lines: list[str] = []
+        if self.claim_needed:
+            lines.append(f"Underdomänen {self.subdomain} reserveras på portalen.")
+        if self.offline:
+            lines.append("Portalen nås inte: jämfört med senast publicerade version.")
+        for group in self.by_tab():
+            lines.append(f"{group.tab}:")
+            lines.extend(f"  {line}" for line in group.lines())
+        if self.other_changes:
+            lines.append("Uppgifter från Opus-databasen (t.ex. klinikadresser) uppdateras.")
+        if not self.has_changes:
+            lines.append("Inga ändringar: portalen har redan denna konfiguration.")
+        return lines
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The portal changed since the version a publication was based on: both sides."""
+
+    portal: WebConfiguration
+    local: WebConfiguration
+    changes: list[Change]  # from the portal's version to ours
+    current_etag: str | None
+
+    def by_tab(self) -> list[TabChanges]:
+        return by_tab(self.changes)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: OutcomeStatus
+    message: str  # Swedish, for the user
+    etag: str | None = None
+    conflict: Conflict | None = None
+    sent: int = 0  # publications applied in this call
+
+
+def client_from_store(store: Store, **kwargs: Any) -> PortalClient:
+    """A client with the store's portal address, API key and client certificate."""
+    from opus_tui.domain.connections import API_KEY_SECRET, CERTIFICATE_KEY_PASSPHRASE_SECRET
+    from opus_tui.services.portal import ClientCertificate
+
+    connections = store.load_connections()
+    api_key = store.get_secret(API_KEY_SECRET)
+    if not api_key:
+        raise PublishError("API-nyckel saknas. Ange den under Konfiguration › Mitt konto.")
+    cert = connections.certificate
+    certificate = None
+    if cert.certificate_path:
+        certificate = ClientCertificate(
+            Path(cert.certificate_path),
+            Path(cert.key_path) if cert.key_path else None,
+            store.get_secret(CERTIFICATE_KEY_PASSPHRASE_SECRET),
+        )
+    return PortalClient(connections.account.url, api_key, client_certificate=certificate, **kwargs)
+
+
+def _sniff(data: bytes) -> str | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None
+
+
+class Publisher:
+    """Publishes ``store``'s configuration through ``client``."""
+
+    def __init__(self, store: Store, client: PortalClient, image_root: Path | None = None) -> None:
+        self.store = store
+        self.client = client
+        self.image_root = image_root
+
+    # --- state --------------------------------------------------------------------------------
+
+    def _state(self) -> tuple[str | None, dict[str, Any]]:
+        state = self.store.publish_state()
+        if state is None:
+            return None, {}
+        try:
+            data = state.config
+        except ValueError:
+            return state.etag, {}
+        return state.etag, data if isinstance(data, dict) else {}
+
+    def status(self) -> HeaderStatus:
+        """For the header: published / pending / conflict / unpublished."""
+        rows = self.store.publications()
+        if any(p.status in ("pending", "failed") for p in rows):
+            return "pending"
+        if rows and rows[-1].status == "conflict":
+            return "conflict"
+        etag, _ = self._state()
+        return "published" if etag is not None else "unpublished"
+
+    # --- prepare ------------------------------------------------------------------------------
+
+    def prepare(self, *, upload: bool = True) -> PublishPlan:
+        """What publishing would change now. ``upload=False`` (dry run) sends nothing."""
+        local = self.store.load_config()
+        name = local.subdomain.name
+        if not name:
+            raise PublishError("Ange en underdomän under fliken Underdomän innan du publicerar.")
+        notes: list[str] = []
+        offline = claim_needed = False
+        state_etag, state = self._state()
+        known_media: dict[str, str] = dict(state.get("media", {}))
+        try:
+            current = self.client.get_configuration(name)
+            base, base_etag = current.value, current.etag
+        except PortalError as exc:
+            if exc.kind == "unknown_subdomain":
+                claim_needed = True
+                base, base_etag = wire.empty_configuration(name, _PLACEHOLDER_ACCOUNT), None
+            elif exc.kind == "unreachable":
+                offline = True
+                if state_etag is None or state.get("subdomain") != name or "wire" not in state:
+                    raise PortalError(
+                        "unreachable",
+                        "Portalen kan inte nås, och underdomänen har inte publicerats förut "
+                        "från den här butiken. Försök igen när portalen nås.",
+                    ) from None
+                base = wm.Configuration.model_validate(state["wire"], strict=False)
+                base_etag = state_etag
+            else:
+                raise
+        mode: Literal["upload", "dry", "offline"] = (
+            "offline" if offline else "upload" if upload and not claim_needed else "dry"
+        )
+        media = self._media(local, known_media, mode)
+        catalogue = self.store.load_catalogue(with_times=False)
+        body = wire.to_wire(local, base, catalogue=catalogue, media=media)
+        databases, ids = wire.known_identifiers(local)
+        portal_side = wire.from_wire(
+            base, databases=databases, ids=ids, media={**known_media, **media}, notes=notes
+        )
+        local_side = wire.from_wire(body, databases=databases, ids=ids, media=media)
+        changes = diff(portal_side, local_side)
+        return PublishPlan(
+            subdomain=name,
+            base_etag=base_etag,
+            body=body,
+            media=media,
+            portal=portal_side,
+            local=local_side,
+            changes=changes,
+            offline=offline,
+            claim_needed=claim_needed,
+            other_changes=not changes and body != base,
+            notes=notes,
+        )
+
+    def _image_path(self, text: str) -> Path:
+        path = Path(text).expanduser()
+        if not path.is_absolute() and self.image_root is not None:
+            path = self.image_root / path
+        return path
+
+    def _media(
+        self,
+        config: WebConfiguration,
+        known: Mapping[str, str],
+        mode: Literal["upload", "dry", "offline"],
+    ) -> dict[str, str]:
+        """Local image path → portal reference: uploaded, or known from the last publication."""
+        media: dict[str, str] = {}
+        name = config.subdomain.name
+        wanted: list[tuple[str, int | None]] = []
+        published = {
+            (c.database, p.practitioner_id)
+            for c in config.clinics.published
+            for p in c.practitioners
+        }
+        for profile in config.practitioners.profiles:
+            if profile.photo and (profile.database, profile.practitioner_id) in published:
+                wanted.append((profile.photo, wire.wire_id(profile.practitioner_id)))
+        if config.media.branding.logo:
+            wanted.append((config.media.branding.logo, None))
+        for path_text, clinician in wanted:
+            if path_text.startswith(("https://", "http://")):
+                media[path_text] = path_text
+                continue
+            if mode != "upload":
+                if path_text in known:
+                    media[path_text] = known[path_text]
+                elif mode == "offline":
+                    raise PublishError(
+                        f"Bilden {path_text} är ny och kan laddas upp först när portalen nås."
+                    )
+                continue
+            data, content_type = self._image_bytes(path_text, photo=clinician is not None)
+            key = hashlib.sha256(
+                f"{name}|{clinician}|".encode() + hashlib.sha256(data).digest()
+            ).hexdigest()
+            if clinician is None:
+                ref = self.client.upload_logo(name, data, content_type, key)
+            else:
+                ref = self.client.upload_practitioner_photo(
+                    name, clinician, data, content_type, key
+                )
+            media[path_text] = ref.Reference
+        return media
+
+    def _image_bytes(self, path_text: str, *, photo: bool) -> tuple[bytes, str]:
+        path = self._image_path(path_text)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise PublishError(f"Bilden {path_text} kan inte läsas.") from None
+        limit = wm.PHOTO_MAX_BYTES if photo else wm.LOGO_MAX_BYTES
+        content_type = _sniff(data)
+        if content_type is not None and len(data) <= limit:
+            return data, content_type
+        from opus_tui.services import images
+
+        try:
+            fitted = images.fit_photo(data) if photo else images.fit_logo(data)
+        except images.ImageError as exc:
+            raise PublishError(f"Bilden {path_text}: {exc}") from None
+        return fitted.data, "image/png" if fitted.format == "PNG" else "image/jpeg"
+
+    # --- publish ------------------------------------------------------------------------------
+
+    def publish(self, plan: PublishPlan) -> Outcome:
+        """Queue ``plan`` (after the user confirmed it) and send the outbox."""
+        if plan.claim_needed:
+            # Claim, then build again on the claimed version (account id, image uploads).
+            self.client.claim_subdomain(plan.subdomain, f"claim-{uuid.uuid4().hex}")
+            plan = self.prepare()
+        if not plan.has_changes and not self.store.pending_publications():
+            return Outcome(
+                "nothing", "Inget att publicera: portalen har redan denna konfiguration."
+            )
+        body, base_etag = plan.body, plan.base_etag
+        payload = {
+            "subdomain": plan.subdomain,
+            "wire": body.model_dump(mode="json"),
+            "media": plan.media,
+        }
+        self.store.enqueue_publication(payload, base_etag, uuid.uuid4().hex)
+        return self.send_pending()
+
+    def send_pending(self) -> Outcome:
+        """Send the outbox in order; stops at the first conflict or when unreachable."""
+        sent = 0
+        last_etag: str | None = None
+        pending = self.store.pending_publications()
+        for index, publication in enumerate(pending):
+            state_etag, state = self._state()
+            if_match = publication.base_etag or ""
+            if state_etag is not None and publication.base_etag in (
+                state_etag,
+                state.get("based_on"),
+            ):
+                # Built on the version our previous publication replaced: only ours in between.
+                if_match = state_etag
+            name = str(publication.payload["subdomain"])
+            body = wm.Configuration.model_validate(publication.payload["wire"], strict=False)
+            try:
+                result = self.client.replace_configuration(
+                    name, body, if_match, publication.idempotency_key
+                )
+            except PortalError as exc:
+                if exc.kind == "unreachable":
+                    self.store.mark_failed(publication.id, exc.message)
+                    return Outcome("pending", UNREACHABLE_MESSAGE, sent=sent)
+                if exc.kind == "conflict":
+                    return self._conflict(publication, pending[index:], exc, sent)
+                self.store.mark_rejected(publication.id, exc.message)
+                return Outcome("rejected", exc.message, sent=sent)
+            record = {
+                "subdomain": name,
+                "wire": result.value.model_dump(mode="json"),
+                "media": publication.payload.get("media", {}),
+                "based_on": publication.base_etag,
+            }
+            self.store.mark_applied(
+                publication.id, result.etag, json.dumps(record, ensure_ascii=False)
+            )
+            sent += 1
+            last_etag = result.etag
+        if sent:
+            return Outcome(
+                "published",
+                f"Publicerat till {self._address()}.",
+                etag=last_etag,
+                sent=sent,
+            )
+        return Outcome("nothing", "Inget väntar på att publiceras.")
+
+    def _address(self) -> str:
+        _, state = self._state()
+        name = state.get("subdomain", "")
+        return f"{name}.{PORTAL_DOMAIN}" if name else PORTAL_DOMAIN
+
+    def _conflict(
+        self, first: Publication, rest: list[Publication], exc: PortalError, sent: int
+    ) -> Outcome:
+        current = exc.current
+        portal_body = json.dumps(
+            {
+                "etag": exc.current_etag,
+                "current": current.model_dump(mode="json") if current else None,
+            },
+            ensure_ascii=False,
+        )
+        # Later publications were built on the same stale version: they would conflict too.
+        for publication in rest:
+            if publication.id == first.id or publication.base_etag == first.base_etag:
+                self.store.mark_conflict(publication.id, portal_body)
+        local_wire = wm.Configuration.model_validate(rest[-1].payload["wire"], strict=False)
+        media = {str(k): str(v) for k, v in rest[-1].payload.get("media", {}).items()}
+        config = self.store.load_config()
+        databases, ids = wire.known_identifiers(config)
+        local = wire.from_wire(local_wire, databases=databases, ids=ids, media=media)
+        portal = (
+            wire.from_wire(current, databases=databases, ids=ids, media=media)
+            if current is not None
+            else local
+        )
+        return Outcome(
+            "conflict",
+            exc.message,
+            conflict=Conflict(portal, local, diff(portal, local), exc.current_etag),
+            sent=sent,
+        )
