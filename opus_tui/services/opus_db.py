@@ -368,13 +368,24 @@ class OpusGateway:
     def _make_error(self, kind: ErrorKind, text: str, sqlstate: str = "") -> OpusDatabaseError:
         summary = _SUMMARIES[kind]
         if kind == "driver":
-            import pyodbc
+            try:
+                import pyodbc
 
+                installed = ", ".join(pyodbc.drivers()) or "inga"
+            except ImportError:
+                installed = None
             name = driver_name(self._connection_string) or "?"
-            installed = ", ".join(pyodbc.drivers()) or "inga"
-            summary = (
-                f"ODBC-drivrutinen {name!r} saknas eller är okänd. "
-                f"Installerade drivrutiner: {installed}."
+            if installed is None:
+                summary = "ODBC-stödet (unixODBC, libodbc) saknas på den här datorn."
+            else:
+                summary = (
+                    f"ODBC-drivrutinen {name!r} saknas eller är okänd. "
+                    f"Installerade drivrutiner: {installed}."
+                )
+        elif kind == "unreachable" and "certificate" in text.lower():
+            summary += (
+                " Serverns certifikat godtogs inte: installera det som betrott "
+                "(eller lägg till TrustServerCertificate=yes)."
             )
         elif kind == "timeout" and self.timeout:
             unit = "sekund" if self.timeout == 1 else "sekunder"

@@ -335,3 +335,21 @@ def test_gateway_modules_import_no_heavy_packages() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_missing_unixodbc_is_a_driver_error() -> None:
+    # Without unixODBC `import pyodbc` fails; simulated in a child process.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['pyodbc'] = None\n"
+        "from opus_tui.services.opus_db import OpusGateway, OpusDatabaseError\n"
+        "from opus_tui.services.schema_map import SchemaMap\n"
+        "try:\n"
+        "    OpusGateway('DRIVER={SQLite3};Database=x', 'pw', SchemaMap.default()).list_clinics()\n"
+        "except OpusDatabaseError as e:\n"
+        "    print(e.kind, '|', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("driver | ODBC-stödet (unixODBC, libodbc) saknas")
