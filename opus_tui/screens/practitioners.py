@@ -1,9 +1,289 @@
-"""Placeholder; the full screen follows."""
+"""Behandlare: per published practitioner a photo (path or directory tree; the reference is stored,
+name and size shown) and a text with a live count against its limit; Hantera behandlarsamtycke."""
 
 from __future__ import annotations
 
-from opus_tui.screens.base import PlaceholderScreen
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DirectoryTree, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from opus_tui.domain.config import (
+    PHOTO_MAX_BYTES,
+    Consent,
+    PractitionerProfile,
+    PractitionerSettings,
+)
+from opus_tui.domain.fields import label_of, max_length_of
+from opus_tui.resources import stylesheet
+from opus_tui.screens.base import TabScreen
+from opus_tui.screens.consent import ConsentScreen
+from opus_tui.widgets.field import FieldError, FieldLabel
+
+TEXT_MAX = max_length_of(PractitionerProfile, "text") or 100
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 
-class PractitionersScreen(PlaceholderScreen):
+def photo_info(reference: str) -> str:
+    """The chosen file's name and size, in words."""
+    if not reference.strip():
+        return "Ingen bild vald."
+    path = Path(reference).expanduser()
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return f"{path.name}: filen finns inte eller kan inte läsas."
+    if not path.is_file():
+        return f"{path.name}: är inte en fil."
+    text = f"{path.name} — {size / 1024:.1f} kB"
+    if size > PHOTO_MAX_BYTES:
+        text += f" (större än {PHOTO_MAX_BYTES // 1024} kB; förminskas vid publicering)"
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        text += " — väntade PNG eller JPEG"
+    return text
+
+
+class ImageTree(DirectoryTree):
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in IMAGE_SUFFIXES)
+        ]
+
+
+class FilePicker(ModalScreen[str | None]):
+    """Choose an image from a directory tree; Escape cancels."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("escape", "cancel", "Avbryt", id="picker.cancel", tooltip="Stäng utan att välja"),
+    ]
+
+    def __init__(self, start: Path) -> None:
+        super().__init__(classes="dialog")
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box", classes="picker"):
+            yield Label(f"Välj bild i {self.start}", id="dialog-title")
+            yield ImageTree(self.start, id="tree")
+            yield Static("Enter väljer filen. Escape avbryter.", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(ImageTree).focus()
+
+    @on(DirectoryTree.FileSelected)
+    def _chosen(self, event: DirectoryTree.FileSelected) -> None:
+        self.dismiss(str(event.path))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PractitionersScreen(TabScreen):
     SECTION = "practitioners"
+    CSS_PATH = stylesheet("practitioners.tcss")
+    CONTENT_SCROLLS = False
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding(
+            "f6",
+            "consent",
+            "Samtycke",
+            id="practitioners.consent",
+            tooltip="Hantera behandlarsamtycke",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen: tuple[str, str] | None = None  # (database, practitioner_id)
+        self._people: list[tuple[str, str, str, list[str]]] = []  # db, id, name, clinics
+
+    def compose_content(self) -> ComposeResult:
+        with Horizontal(id="practitioner-columns"):
+            people = OptionList(id="people")
+            people.border_title = "Tillagda behandlare"
+            people.tooltip = "Välj behandlare för bild och text."
+            yield people
+            with Vertical(id="profile"):
+                yield Static("", id="who", markup=False)
+                yield FieldLabel(PractitionerProfile, "photo")
+                with Horizontal(id="photo-row"):
+                    yield Input(placeholder="sökväg till PNG/JPEG", compact=True, id="photo")
+                    yield Button("Bläddra…", id="browse", compact=True)
+                yield Static("", id="photo-info", markup=False)
+                yield FieldError(("practitioners", "profiles", -1, "photo"), id="photo-error")
+                yield FieldLabel(PractitionerProfile, "text")
+                yield Input(placeholder="t.ex. Specialist i ortodonti", compact=True, id="text")
+                yield Static("", id="text-count")
+                yield FieldError(("practitioners", "profiles", -1, "text"), id="text-error")
+                yield Button(label_of(PractitionerSettings, "consents"), id="consent", compact=True)
+                yield FieldError(("practitioners",), id="practitioners-problems")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#photo", Input).tooltip = PractitionerProfile.model_fields[
+            "photo"
+        ].description
+        self.query_one("#text", Input).tooltip = PractitionerProfile.model_fields[
+            "text"
+        ].description
+
+    def on_screen_resume(self) -> None:
+        self._fill_people()
+        super().on_screen_resume()
+
+    # -- the list of practitioners --------------------------------------------------------------
+    def load(self, value: Any) -> None:
+        assert isinstance(value, PractitionerSettings)
+        self._fill_people()
+
+    def _fill_people(self) -> None:
+        people: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        for clinic in self.opus.draft.clinics.published:
+            for p in clinic.practitioners:
+                key = (clinic.database, p.practitioner_id)
+                name, clinics = people.setdefault(key, (p.name or p.practitioner_id, []))
+                clinics.append(clinic.name or clinic.clinic_id)
+        self._people = [(db, pid, name, cl) for (db, pid), (name, cl) in people.items()]
+        option_list = self.query_one("#people", OptionList)
+        option_list.set_options(
+            Option(f"{name} ({db})", id=f"{db}\x1f{pid}") for db, pid, name, _ in self._people
+        )
+        keys = [(db, pid) for db, pid, _, _ in self._people]
+        if keys:
+            index = keys.index(self.chosen) if self.chosen in keys else 0
+            option_list.highlighted = index
+            self._choose(keys[index])
+        else:
+            self._choose(None)
+
+    @on(OptionList.OptionHighlighted, "#people")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        database, _, practitioner_id = (event.option.id or "").partition("\x1f")
+        self._choose((database, practitioner_id))
+
+    def _choose(self, key: tuple[str, str] | None) -> None:
+        self.chosen = key
+        who = self.query_one("#who", Static)
+        photo = self.query_one("#photo", Input)
+        text = self.query_one("#text", Input)
+        for widget in (photo, text, self.query_one("#browse", Button)):
+            widget.disabled = key is None
+        if key is None:
+            who.update("Inga tillagda behandlare ännu. Lägg till behandlare under Kliniker.")
+            profile = None
+        else:
+            entry = next(e for e in self._people if (e[0], e[1]) == key)
+            who.update(f"{entry[2]} — {', '.join(entry[3])} ({entry[0]})")
+            profile = self.current_value().profile(*key)
+        with self.prevent(Input.Changed):
+            photo.value = profile.photo if profile else ""
+            text.value = profile.text if profile else ""
+        self._show_photo(photo.value)
+        self._show_count(text.value)
+        index = self._profile_index()
+        self.query_one("#photo-error", FieldError).path = (
+            "practitioners",
+            "profiles",
+            index,
+            "photo",
+        )
+        self.query_one("#text-error", FieldError).path = (
+            "practitioners",
+            "profiles",
+            index,
+            "text",
+        )
+        self._refresh_problems()
+
+    def _profile_index(self) -> int:
+        if self.chosen is None:
+            return -1
+        settings: PractitionerSettings = self.current_value()
+        for i, p in enumerate(settings.profiles):
+            if (p.database, p.practitioner_id) == self.chosen:
+                return i
+        return -1
+
+    # -- edits ----------------------------------------------------------------------------------
+    def _edit_profile(self, **changes: str) -> None:
+        if self.chosen is None:
+            return
+        settings: PractitionerSettings = self.current_value()
+        profiles = list(settings.profiles)
+        index = self._profile_index()
+        if index < 0:
+            database, practitioner_id = self.chosen
+            profile = PractitionerProfile(database=database, practitioner_id=practitioner_id)
+            profiles.append(profile.model_copy(update=changes))
+        else:
+            profiles[index] = profiles[index].model_copy(update=changes)
+        profiles = [p for p in profiles if p.photo or p.text]
+        self.edit(settings.model_copy(update={"profiles": profiles}))
+        index = self._profile_index()
+        self.query_one("#photo-error", FieldError).path = (
+            "practitioners",
+            "profiles",
+            index,
+            "photo",
+        )
+        self.query_one("#text-error", FieldError).path = (
+            "practitioners",
+            "profiles",
+            index,
+            "text",
+        )
+
+    @on(Input.Changed, "#photo")
+    def _photo_changed(self, event: Input.Changed) -> None:
+        self._edit_profile(photo=event.value.strip())
+        self._show_photo(event.value)
+
+    @on(Input.Changed, "#text")
+    def _text_changed(self, event: Input.Changed) -> None:
+        self._edit_profile(text=event.value)
+        self._show_count(event.value)
+
+    def _show_photo(self, reference: str) -> None:
+        self.query_one("#photo-info", Static).update(photo_info(reference))
+
+    def _show_count(self, text: str) -> None:
+        count = self.query_one("#text-count", Static)
+        count.update(f"{len(text)}/{TEXT_MAX} tecken")
+        count.set_class(len(text) > TEXT_MAX, "-over")
+
+    @on(Button.Pressed, "#browse")
+    def _browse(self) -> None:
+        current = Path(self.query_one("#photo", Input).value.strip() or ".").expanduser()
+        start = (
+            current.parent if current.is_file() else (current if current.is_dir() else Path.cwd())
+        )
+        self.app.push_screen(FilePicker(start.resolve()), self._picked)
+
+    def _picked(self, path: str | None) -> None:
+        if path:
+            self.query_one("#photo", Input).value = path  # Changed updates the draft
+
+    # -- consent --------------------------------------------------------------------------------
+    @on(Button.Pressed, "#consent")
+    def _consent_pressed(self) -> None:
+        self.action_consent()
+
+    def action_consent(self) -> None:
+        self.app.push_screen(
+            ConsentScreen(self.opus.draft.clinics, self.current_value()), self._consented
+        )
+
+    def _consented(self, consents: list[Consent] | None) -> None:
+        if consents is None:
+            return
+        settings: PractitionerSettings = self.current_value()
+        self.edit(settings.model_copy(update={"consents": consents}))

@@ -219,3 +219,129 @@ async def test_subdomain_taken_at_the_portal_cannot_be_saved(make_app, store_url
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert stored(store_url).subdomain.name == "ledigkliniken"
+
+
+# -- Behandlare and Hantera behandlarsamtycke -----------------------------------------------------
+
+
+def published_two_clinics(store_url: str, text: str = "") -> None:
+    from opus_tui.domain.config import (
+        ClinicsSettings,
+        PractitionerProfile,
+        PractitionerSettings,
+        PublishedClinic,
+        PublishedPractitioner,
+    )
+
+    clinics = ClinicsSettings(
+        published=[
+            PublishedClinic(
+                database="Syd",
+                clinic_id="1",
+                name="OpusTandläkarna Malmö",
+                group="MALMÖ",
+                practitioners=[
+                    PublishedPractitioner(practitioner_id="10", name="Olle Ohlsson"),
+                    PublishedPractitioner(practitioner_id="11", name="Anna Hedman"),
+                ],
+            ),
+            PublishedClinic(
+                database="Nord",
+                clinic_id="7",
+                name="Tandvården Umeå",
+                group="UMEÅ",
+                practitioners=[PublishedPractitioner(practitioner_id="70", name="Karin Berg")],
+            ),
+        ]
+    )
+    with Store.open(store_url) as store:
+        store.save_section("clinics", clinics)
+        if text:
+            profile = PractitionerProfile(database="Syd", practitioner_id="10", text=text)
+            store.save_section("practitioners", PractitionerSettings(profiles=[profile]))
+
+
+async def test_practitioner_photo_and_text_save(make_app, store_url: str, tmp_path) -> None:
+    photo = tmp_path / "olle.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(3000))
+    published_two_clinics(store_url)
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await focus(pilot, "people")
+        await pilot.press("down")  # Anna Hedman
+        await focus(pilot, "photo")
+        await pilot.press(*str(photo))
+        await pilot.pause()
+        info = str(app.screen.query_one("#photo-info", Static).render())
+        assert "olle.png — 2.9 kB" in info
+        await focus(pilot, "text")
+        await pilot.press(*"Tandhygienist")
+        await pilot.pause()
+        assert "13/100" in str(app.screen.query_one("#text-count", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    (profile,) = stored(store_url).practitioners.profiles
+    assert (profile.practitioner_id, profile.photo, profile.text) == (
+        "11",
+        str(photo),
+        "Tandhygienist",
+    )
+
+
+async def test_practitioner_text_over_limit_blocks_save(make_app, store_url: str) -> None:
+    published_two_clinics(store_url, text="x" * 97)
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await focus(pilot, "text")
+        await pilot.press("end", *"abcd")
+        await pilot.pause()
+        count = app.screen.query_one("#text-count", Static)
+        assert "101/100" in str(count.render()) and count.has_class("-over")
+        error = app.screen.query_one("#text-error", FieldError)
+        assert "högst 100 tecken" in str(error.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert stored(store_url).practitioners.profiles[0].text == "x" * 97
+        await pilot.press("backspace")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert stored(store_url).practitioners.profiles[0].text == "x" * 97 + "abc"
+
+
+async def test_consent_dialog_space_ok_cancel_escape(make_app, store_url: str) -> None:
+    from opus_tui.screens.consent import ConsentScreen
+
+    published_two_clinics(store_url)
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "f6")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentScreen)
+        await pilot.press("space", "escape")  # Escape = Cancel: nothing changes
+        await pilot.pause()
+        assert not isinstance(app.screen, ConsentScreen)
+        assert app.draft.practitioners.consents == []
+        await pilot.press("f6")
+        await pilot.pause()
+        # Row 1 (Olle, Malmö): Profilbild; row 3 (Karin, Umeå): Behandlars titel.
+        await pilot.press("space", "down", "down", "right", "space")
+        await focus(pilot, "ok")
+        await pilot.press("enter")
+        await pilot.pause()
+        consents = [
+            (c.practitioner_id, c.clinic_id, c.photo, c.title)
+            for c in app.draft.practitioners.consents
+        ]
+        assert consents == [("10", "1", True, False), ("70", "7", False, True)]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    saved = stored(store_url).practitioners.consents
+    assert [(c.practitioner_id, c.photo, c.title) for c in saved] == [
+        ("10", True, False),
+        ("70", False, True),
+    ]

@@ -1,0 +1,163 @@
+"""Hantera behandlarsamtycke: one row per (practitioner, clinic) with the checkbox columns
+Profilbild and Behandlars titel; space toggles, Ok keeps, Cancel/Escape discards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label, Static
+
+from opus_tui.domain.config import ClinicsSettings, Consent, PractitionerSettings
+from opus_tui.domain.fields import help_of, label_of
+from opus_tui.resources import stylesheet
+
+PHOTO = label_of(Consent, "photo")  # Profilbild
+TITLE = label_of(Consent, "title")  # Behandlars titel
+CHECKED, UNCHECKED = "[X]", "[ ]"
+
+
+@dataclass
+class ConsentRow:
+    database: str
+    practitioner_id: str
+    clinic_id: str
+    practitioner: str
+    clinic: str
+    photo: bool
+    title: bool
+
+    def consent(self) -> Consent:
+        return Consent(
+            database=self.database,
+            practitioner_id=self.practitioner_id,
+            clinic_id=self.clinic_id,
+            photo=self.photo,
+            title=self.title,
+        )
+
+
+def consent_rows(clinics: ClinicsSettings, settings: PractitionerSettings) -> list[ConsentRow]:
+    rows = []
+    for clinic in clinics.published:
+        for p in clinic.practitioners:
+            current = settings.consent(clinic.database, p.practitioner_id, clinic.clinic_id)
+            rows.append(
+                ConsentRow(
+                    clinic.database,
+                    p.practitioner_id,
+                    clinic.clinic_id,
+                    p.name or p.practitioner_id,
+                    clinic.name or clinic.clinic_id,
+                    current.photo,
+                    current.title,
+                )
+            )
+    return rows
+
+
+def merged_consents(rows: list[ConsentRow], settings: PractitionerSettings) -> list[Consent]:
+    """The consents after the dialog, in their old order; pairs without a tick are dropped,
+    pairs not listed (no longer published) are kept unchanged."""
+    by_key = {(r.database, r.practitioner_id, r.clinic_id): r for r in rows}
+    result: list[Consent] = []
+    seen: set[tuple[str, str, str]] = set()
+    for consent in settings.consents:
+        key = (consent.database, consent.practitioner_id, consent.clinic_id)
+        row = by_key.get(key)
+        if row is None:
+            result.append(consent)
+            continue
+        seen.add(key)
+        if row.photo or row.title:
+            result.append(row.consent())
+    for key, row in by_key.items():
+        if key not in seen and (row.photo or row.title):
+            result.append(row.consent())
+    return result
+
+
+class ConsentTable(DataTable[str]):
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("space", "toggle", "Kryssa", id="consent.toggle", tooltip="Kryssa i/ur rutan"),
+    ]
+
+    def action_toggle(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ConsentScreen):
+            screen.toggle(self.cursor_coordinate.row, self.cursor_coordinate.column)
+
+
+class ConsentScreen(ModalScreen[list[Consent] | None]):
+    CSS_PATH = stylesheet("consent.tcss")
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("escape", "cancel", "Avbryt", id="consent.cancel", tooltip="Stäng utan ändringar"),
+    ]
+
+    def __init__(self, clinics: ClinicsSettings, settings: PractitionerSettings) -> None:
+        super().__init__(classes="dialog")
+        self.settings = settings
+        self.rows = consent_rows(clinics, settings)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="consent-box"):
+            yield Label(label_of(PractitionerSettings, "consents"), id="dialog-title")
+            yield Static(help_of(PractitionerSettings, "consents"), id="consent-note")
+            table = ConsentTable(id="consent-table", cursor_type="cell", zebra_stripes=True)
+            table.tooltip = "Mellanslag kryssar i/ur; piltangenterna väljer ruta."
+            yield table
+            if not self.rows:
+                yield Static("Inga tillagda behandlare ännu (fliken Kliniker).", classes="hint")
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Ok", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        table = self.query_one(ConsentTable)
+        table.add_column("Behandlare", key="practitioner")
+        table.add_column("Klinik", key="clinic")
+        table.add_column(PHOTO, key="photo")
+        table.add_column(TITLE, key="title")
+        for i, row in enumerate(self.rows):
+            table.add_row(
+                row.practitioner,
+                row.clinic,
+                _box(row.photo),
+                _box(row.title),
+                key=str(i),
+            )
+        if self.rows:
+            table.cursor_coordinate = table.cursor_coordinate._replace(column=2)
+        table.focus()
+
+    def toggle(self, row_index: int, column: int) -> None:
+        if not 0 <= row_index < len(self.rows):
+            return
+        row = self.rows[row_index]
+        table = self.query_one(ConsentTable)
+        if column == 3:
+            row.title = not row.title
+            table.update_cell(str(row_index), "title", _box(row.title))
+        else:
+            row.photo = not row.photo
+            table.update_cell(str(row_index), "photo", _box(row.photo))
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(merged_consents(self.rows, self.settings))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _box(value: bool) -> str:
+    return CHECKED if value else UNCHECKED
