@@ -695,6 +695,7 @@ def openapi_document() -> dict[str, Any]:
         "required": True,
         "description": "Underdomän: a–z, 0–9 och bindestreck, 3–50 tecken.",
         "schema": {"type": "string", "pattern": wm.SUBDOMAIN_PATTERN, "maxLength": 50},
+        "example": "opustandlakarna",
     }
     clinician_param = {
         "name": "clinicianId",
