@@ -118,8 +118,6 @@ class PgCluster:
             shutil.chown(self.base, "postgres", "postgres")
             for p in (self.datadir, self.socket_dir):
                 shutil.chown(p, "postgres", "postgres")
-        else:
-            self.superuser = os.environ.get("USER") or "postgres"
         self._run(
             str(self.bindir / "initdb"),
             "-D",
