@@ -84,10 +84,12 @@ def merged_consents(rows: list[ConsentRow], settings: PractitionerSettings) -> l
 
 class ConsentTable(DataTable[str]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("space", "toggle", "Kryssa", id="consent.toggle", tooltip="Kryssa i/ur rutan"),
+        Binding(
+            "space", "toggle_consent", "Kryssa", id="consent.toggle", tooltip="Kryssa i/ur rutan"
+        ),
     ]
 
-    def action_toggle(self) -> None:
+    def action_toggle_consent(self) -> None:
         screen = self.screen
         if isinstance(screen, ConsentScreen):
             screen.toggle(self.cursor_coordinate.row, self.cursor_coordinate.column)

@@ -150,7 +150,7 @@ class PractitionersScreen(TabScreen):
         for clinic in self.opus.draft.clinics.published:
             for p in clinic.practitioners:
                 key = (clinic.database, p.practitioner_id)
-                name, clinics = people.setdefault(key, (p.name or p.practitioner_id, []))
+                _, clinics = people.setdefault(key, (p.name or p.practitioner_id, []))
                 clinics.append(clinic.name or clinic.clinic_id)
         self._people = [(db, pid, name, cl) for (db, pid), (name, cl) in people.items()]
         option_list = self.query_one("#people", OptionList)
