@@ -374,3 +374,9 @@ def test_quick_read_is_read_only(tmp_path: Path) -> None:
     assert conn.execute("SELECT COUNT(*) FROM config_section").fetchone() == (0,)
     conn.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_head_revision_constant_matches_migrations() -> None:
+    from opus_tui.store.engine import HEAD_REVISION, head_revision
+
+    assert head_revision() == HEAD_REVISION
