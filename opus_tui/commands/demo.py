@@ -36,6 +36,7 @@ from opus_tui.store.location import APP_NAME
 
 if TYPE_CHECKING:
     from opus_tui.domain.catalogue import Catalogue
+    from opus_tui.store.repository import Store
 
 DEMO_SUBDOMAIN = "tandmottagningen"
 WELCOME_TEXT = (
@@ -76,6 +77,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="KATALOG",
         help="katalog för demobutiken och demodatabaserna (standard: användarens datakatalog/demo)",
+    )
+    parser.add_argument(
+        "--portal-url",
+        metavar="URL",
+        default=None,
+        help="portalens adress under Mitt konto, t.ex. portalemulatorn http://127.0.0.1:8765 "
+        "(demots API-nyckel sparas då också)",
     )
     parser.add_argument("--no-open", action="store_true", help="öppna inte appen efteråt")
     parser.add_argument(
@@ -157,8 +165,17 @@ def _remove_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def create_demo(directory: Path, store: str | None = None, *, reset: bool = False) -> str:
-    """Create (or keep) the demo store and databases; returns the store URL."""
+def create_demo(
+    directory: Path,
+    store: str | None = None,
+    *,
+    reset: bool = False,
+    portal_url: str | None = None,
+) -> str:
+    """Create (or keep) the demo store and databases; returns the store URL.
+
+    ``portal_url`` (e.g. the portal emulator) goes into Mitt konto with the emulator's demo
+    API key, also for an existing demo store."""
     from opus_tui.services.demo import create_demo_databases, demo_catalogue
     from opus_tui.store.location import sqlite_path, store_url
     from opus_tui.store.repository import Store
@@ -192,7 +209,28 @@ def create_demo(directory: Path, store: str | None = None, *, reset: bool = Fals
             s.save_catalogue(catalogue)
             if fresh:
                 s.save_config(demo_configuration(catalogue), summary="Demokonfiguration skapad")
+        if portal_url:
+            _use_portal(s, portal_url)
     return url
+
+
+def _use_portal(store: Store, url: str) -> None:
+    from pydantic import ValidationError
+
+    from opus_tui.domain.connections import API_KEY_SECRET, PortalAccount
+    from opus_tui.errors import UserError
+    from opus_tui.services.portal_emulator import DEFAULT_API_KEY
+
+    try:
+        account = PortalAccount(url=url)
+    except ValidationError:
+        raise UserError(
+            f"--portal-url: {url!r} är ingen adress (börjar med http:// eller https://)"
+        ) from None
+    settings = store.load_connections()
+    store.save_connections(settings.model_copy(update={"account": account}))
+    if not store.has_secret(API_KEY_SECRET):
+        store.set_secret(API_KEY_SECRET, DEFAULT_API_KEY)
 
 
 def _databases_present(store: object) -> bool:
@@ -212,7 +250,9 @@ def _databases_present(store: object) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     directory = args.dir or default_demo_dir()
-    url = create_demo(directory, getattr(args, "store", None), reset=args.reset)
+    url = create_demo(
+        directory, getattr(args, "store", None), reset=args.reset, portal_url=args.portal_url
+    )
     from opus_tui.store.location import describe
 
     print(f"Demobutiken: {describe(url)}", file=sys.stderr)

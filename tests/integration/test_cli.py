@@ -287,3 +287,14 @@ def test_demo_is_idempotent_and_resettable(run: Run, tmp_path: Path) -> None:
     ok(run("demo", "--dir", str(directory), "--no-open", "--reset"))
     assert revisions(store) == 1
     assert ok(run("export", "-", store=store)).stdout == text
+    ok(run("demo", "--dir", str(directory), "--no-open", "--portal-url", "http://127.0.0.1:9"))
+    conn = sqlite3.connect(store)
+    try:
+        (settings,) = conn.execute("SELECT data FROM connection_settings").fetchone()
+        secrets = conn.execute("SELECT name, ciphertext FROM secret").fetchall()
+    finally:
+        conn.close()
+    assert '"url":"http://127.0.0.1:9"' in settings
+    assert "Opus Lund" in settings
+    assert [name for name, _ in secrets] == ["portal:api_key"]
+    assert "opus-demo-nyckel" not in secrets[0][1]
