@@ -42,6 +42,9 @@ PortalErrorKind = Literal[
     "unexpected",  # anything else (a bug on one side)
 ]
 
+# Contract field names that are not wire properties, as the user knows them.
+_FIELD_LABELS = {"name": "Underdomän", "body": "bilden", "clinicianId": "behandlar-id"}
+
 UNREACHABLE_MESSAGE = "Portalen kan inte nås — dina ändringar sparas och publiceras senare."
 
 log = logging.getLogger(__name__)
@@ -224,7 +227,7 @@ class PortalClient:
     def scrub(self, text: str) -> str:
         """``text`` with every secret of this client masked."""
         for secret in self._secrets:
-            if secret:
+            if len(secret) >= 4:  # shorter ones would mangle ordinary words
                 text = text.replace(secret, "•••")
         return text
 
@@ -309,6 +312,7 @@ class PortalClient:
         status = response.status_code
         body = self._problem(response)
         field = self.scrub(str(body.get("Field", "")))
+        title = self.scrub(str(body.get("Title", "")))
         detail = self.scrub(str(body.get("Detail", "")))
         if status == 401:
             return PortalError(
@@ -364,10 +368,11 @@ class PortalClient:
                 field="body",
             )
         if status == 422:
-            where = field or "okänt fält"
+            where = _FIELD_LABELS.get(field, field) or "okänt fält"
+            why = ": ".join(part for part in (title, detail) if part)
             return PortalError(
                 "invalid",
-                f"Portalen godtog inte värdet i {where}" + (f": {detail}" if detail else "."),
+                f"Portalen godtog inte värdet i {where}" + (f": {why}." if why else "."),
                 status=status,
                 field=field,
             )

@@ -239,7 +239,7 @@ class _Refusal(Exception):
 def _validation_problem(exc: ValidationError) -> Response:
     err = exc.errors(include_url=False)[0]
     loc = ".".join(str(p) for p in err["loc"]) or "body"
-    return problem(422, "invalid", "Ogiltig kropp", f"{loc}: {err['msg']}", loc)
+    return problem(422, "invalid", "Ogiltigt värde", str(err["msg"]), loc)
 
 
 def _default_configuration(name: str, account: uuid.UUID) -> wm.Configuration:
@@ -417,9 +417,11 @@ class PortalEmulator:
         except ValidationError as exc:
             return _validation_problem(exc)
         if config.Subdomain.Name != name:
-            return problem(422, "invalid", "Fel underdomän i kroppen", name, "Subdomain.Name")
+            return problem(422, "invalid", "Fel underdomän", f"ska vara {name}", "Subdomain.Name")
         if config.Subdomain.AccountID != account:
-            return problem(422, "invalid", "Fel konto i kroppen", "", "Subdomain.AccountID")
+            return problem(
+                422, "invalid", "Fel konto", "ska vara API-nyckelns konto", "Subdomain.AccountID"
+            )
         if if_match.strip() != stored.etag:
             current = wm.Configuration.model_validate(stored.configuration, strict=False)
             conflict = wm.ConflictProblem(

@@ -172,7 +172,7 @@ def test_invalid_name_reports_field(client: PortalClient) -> None:
         client.availability("Ogiltig_Namn")
     assert info.value.kind == "invalid"
     assert info.value.field == "name"
-    assert "name" in info.value.message
+    assert "Underdomän" in info.value.message
 
 
 def test_read_and_replace_configuration(client: PortalClient) -> None:
