@@ -130,7 +130,8 @@ class OpusApp(App[int]):
                 if self.catalogue is None:
                     read_catalogue = getattr(quick, "read_catalogue_fast", None)
                     if read_catalogue is not None:
-                        self.catalogue = read_catalogue(store_url)
+                        # clinics and practitioners only: the store worker brings the times
+                        self.catalogue = read_catalogue(store_url, with_times=False)
             except Exception:  # the full store reports the problem in words later
                 pass
         self.draft = self.saved
@@ -252,7 +253,8 @@ class OpusApp(App[int]):
         self.switch_mode(TABS[0].mode)
         if self.catalogue is not None:
             self.catalogue_changed.publish(self.catalogue)
-        self._open_store()
+        # after the first paint: importing SQLAlchemy must not compete with it (issue 8)
+        self.call_after_refresh(self._open_store)
 
     def action_go(self, mode: str) -> None:
         if mode in TAB_BY_MODE and mode != self.current_mode:
