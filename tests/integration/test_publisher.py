@@ -266,3 +266,48 @@ def test_publish_command(store: Store, emulator: RunningEmulator, tmp_path: Path
         assert main(["--store", path, "publish"]) == 4
     assert "portalen 4, lokalt 9" in out.getvalue()
     assert "Inget skrevs över" in out.getvalue()
+
+
+def test_api_key_not_in_outputs_or_store(
+    store: Store,
+    emulator: RunningEmulator,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    name = f"hemlig-{uuid.uuid4().hex[:8]}"
+    store.save_config(configuration(name, 1), summary="test")
+    path = str(tmp_path / "butik.sqlite")
+    codes = [main(["--store", path, "publish"])]
+    faults(emulator, ConcurrentChange=True)
+    store.save_config(configuration(name, 2), summary="test")
+    codes.append(main(["--store", path, "publish"]))
+    # Unreachable (through a client with quick retries; the command's back-off is slow).
+    faults(emulator, ErrorRate=0.5, DropRate=0.5)
+    quick = RetryPolicy(attempts=2, timeout=5.0, wait_initial=0.001, wait_max=0.002)
+    with PortalClient(emulator.url, KEY, retry=quick) as c:
+        publisher = Publisher(store, c)
+        for i in (3, 4):
+            store.save_config(configuration(name, i), summary="test")
+            try:
+                print(publisher.publish(publisher.prepare()).message)
+            except Exception as exc:
+                print(exc)
+    faults(emulator)
+    store.set_secret(API_KEY_SECRET, KEY + "-fel")
+    codes.append(main(["--store", path, "publish"]))
+    assert codes == [0, 4, 1]
+    captured = capsys.readouterr()
+    rows = store.publications()
+    state = store.publish_state()
+    texts = [caplog.text, captured.out, captured.err, repr(rows), repr(state)]
+    texts += [repr(r.__dict__) for r in caplog.records]
+    assert "Inget skrevs över" in captured.out
+    assert "API-nyckeln" in captured.err
+    for text in texts:
+        assert KEY not in text
+    raw = (tmp_path / "butik.sqlite").read_bytes()
+    assert KEY.encode() not in raw
