@@ -64,9 +64,8 @@ def run(args: argparse.Namespace) -> int:
                     if queued.status == "conflict" and queued.conflict and not args.overwrite:
                         print_conflict(queued.conflict)
                         return EXIT_CONFLICT
-                    if queued.status == "pending":
-                        print(queued.message)
-                        return EXIT_PENDING
+                    if queued.status == "published":
+                        print(f"Köade publiceringar skickade: {queued.sent}.")
                 plan = publisher.prepare(upload=not args.dry_run)
                 for line in plan.describe():
                     print(line)
