@@ -275,6 +275,11 @@ def test_outbox(store: Store) -> None:
     assert store.pending_publications() == []
     statuses = {p.id: p.status for p in store.publications()}
     assert statuses == {first: "applied", second: "conflict"}
+    third = store.enqueue_publication({"Name": "y"}, "etag-2", "key-3")
+    store.mark_rejected(third, "400: ogiltig underdomän")
+    assert store.pending_publications() == []
+    rejected = store.publications(("rejected",))[0]
+    assert (rejected.id, rejected.last_error) == (third, "400: ogiltig underdomän")
     conflict = store.publications(("conflict",))[0]
     assert conflict.portal_body == '{"error": "precondition failed"}'
 
