@@ -97,7 +97,7 @@ class Publication:
     idempotency_key: str
     base_etag: str | None
     payload: dict[str, Any]
-    status: str  # pending / applied / conflict / failed (retried) / rejected (final) / rejected
+    status: str  # pending / applied / conflict / failed (retried) / rejected (final)
     attempts: int
     last_error: str | None
     portal_body: str | None
