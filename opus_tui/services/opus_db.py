@@ -315,9 +315,16 @@ class OpusGateway:
             )
             report("online_times", 0, total)
             times: list[OnlineTime] = []
-            for rows in self._time_batches(conn, database_name, start, end, batch):
-                times.extend(rows)
-                report("online_times", len(times), max(total, len(times)))
+            # One bulk allocation: no cyclic GC passes over the growing list until it is done.
+            gc_was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                for rows in self._time_batches(conn, database_name, start, end, batch):
+                    times.extend(rows)
+                    report("online_times", len(times), max(total, len(times)))
+            finally:
+                if gc_was_enabled:
+                    gc.enable()
         log.info(
             "Fetched catalogue %r: %d clinics, %d practitioners, %d treatments, %d times in %.2fs",
             database_name,
