@@ -220,6 +220,7 @@ class PtyApp:
         self.env.setdefault("TERM", "xterm-256color")
         self.env.setdefault("COLORTERM", "truecolor")
         self.env.pop("NO_COLOR", None)
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a user's shell: bytecode is cached
         self.cwd = cwd
         self.proc: subprocess.Popen[bytes] | None = None
         self.master = -1
@@ -307,6 +308,19 @@ class PtyApp:
             if line.startswith(field + ":"):
                 return int(line.split()[1])
         raise KeyError(field)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the process has run so far, all threads (/proc/<pid>/task/*/schedstat, ns).
+
+        Unlike wall time it hardly depends on what else the machine is doing."""
+        assert self.proc is not None
+        total = 0
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # a thread that just ended
+        return total / 1e9
 
     def _describe(self, what: str) -> str:
         return f"{' '.join(self.argv)}: {what} after {self.now():.2f} s; screen:\n" + "\n".join(
