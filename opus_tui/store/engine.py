@@ -17,6 +17,10 @@ BUSY_TIMEOUT_MS = 10_000
 # The newest migration; a test checks it against migrations/versions. Lets an up-to-date store
 # open without importing Alembic (start-up time).
 HEAD_REVISION = "0001"
+# Execution option marking a write transaction (see ``write_lock``).
+WRITE_OPTION = "opus_write"
+# Key of the PostgreSQL advisory lock that serialises config saves.
+PG_LOCK_KEY = 0x0905_7001
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -48,9 +52,31 @@ def make_engine(url: str, *, pragmas: bool = True) -> Engine:
                     cursor.execute("PRAGMA foreign_keys = ON")
             finally:
                 cursor.close()
+            if pragmas:
+                # We emit BEGIN ourselves (below): pysqlite's own handling defers it.
+                dbapi_connection.isolation_level = None
+
+        if pragmas:
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(connection: Any) -> None:
+                # A write transaction takes the write lock up front (BEGIN IMMEDIATE), so a
+                # read-modify-write cannot fail half-way on a lock upgrade; others wait
+                # (busy_timeout).
+                immediate = connection.get_execution_options().get(WRITE_OPTION)
+                connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def write_lock(connection: Any) -> None:
+    """Serialise config saves between processes: on PostgreSQL a transaction-scoped advisory
+    lock (SQLite write transactions already start with BEGIN IMMEDIATE)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
 
 
 def alembic_config(url: str | None = None) -> Any:

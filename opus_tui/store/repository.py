@@ -42,7 +42,14 @@ from opus_tui.domain.connections import ConnectionSettings
 from opus_tui.domain.diff import diff, summarise
 from opus_tui.domain.problems import validate_config
 from opus_tui.store.crypto import SecretBox
-from opus_tui.store.engine import is_sqlite, make_engine, migrate, normalise_url
+from opus_tui.store.engine import (
+    WRITE_OPTION,
+    is_sqlite,
+    make_engine,
+    migrate,
+    normalise_url,
+    write_lock,
+)
 from opus_tui.store.errors import ConfigInvalid, StoreError
 from opus_tui.store.location import default_store_path, describe, sqlite_path
 from opus_tui.store.tables import (
@@ -224,10 +231,14 @@ class Store:
         self.close()
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on error."""
+    def _session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on error. ``write=True`` takes
+        the store's write lock first (config saves: read, check, write, all or nothing)."""
+        bind = self.engine.execution_options(**{WRITE_OPTION: True}) if write else self.engine
         try:
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                if write:
+                    write_lock(session.connection())
                 yield session
         except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DatabaseError) as exc:
             raise _friendly(exc, self.url) from None
@@ -315,7 +326,7 @@ class Store:
         """
         if section not in SECTION_NAMES:
             raise ValueError(f"unknown section {section!r}")
-        with self._session() as session:
+        with self._session(write=True) as session:
             current = self._current(session)
             data = current.model_dump(mode="json")
             data[section] = value.model_dump(mode="json")
@@ -335,7 +346,7 @@ class Store:
         _, problems = validate_config(config.model_dump(mode="json"))
         if any(p.is_error for p in problems):
             raise ConfigInvalid(problems, "konfigurationen sparades inte")
-        with self._session() as session:
+        with self._session(write=True) as session:
             return self._write(session, config, SECTION_NAMES, ALL_SECTIONS, summary)
 
     def history(self, limit: int | None = None) -> list[Revision]:
@@ -373,7 +384,7 @@ class Store:
 
     def save_connections(self, settings: ConnectionSettings) -> None:
         data = settings.model_dump_json()
-        with self._session() as session:
+        with self._session(write=True) as session:
             row = session.get(ConnectionSettingsRow, 1)
             if row is None:
                 row = ConnectionSettingsRow(id=1, data=data, updated_at=utcnow())
@@ -383,7 +394,7 @@ class Store:
 
     def set_secret(self, name: str, value: str | None) -> None:
         """Store ``value`` encrypted under ``name``; None (or "") deletes it."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             row = session.get(SecretRow, name)
             if not value:
                 if row is not None:
@@ -426,7 +437,7 @@ class Store:
         if fetched_at.tzinfo is not None:
             fetched_at = fetched_at.astimezone(UTC).replace(tzinfo=None)
         wanted = set(databases)
-        with self._session() as session:
+        with self._session(write=True) as session:
             for table in (OnlineTimeRow, CatalogueTreatmentRow, CataloguePractitionerRow):
                 session.execute(delete(table).where(col(table.database).in_(wanted)))
             session.execute(
@@ -612,7 +623,7 @@ class Store:
         self, payload: Mapping[str, Any], base_etag: str | None, idempotency_key: str
     ) -> int:
         """Queue a publication; the same ``idempotency_key`` again returns the existing id."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             existing = session.exec(
                 select(OutboxRow).where(OutboxRow.idempotency_key == idempotency_key)
             ).first()
@@ -645,7 +656,7 @@ class Store:
     def mark_applied(self, publication_id: int, etag: str | None, config_json: str) -> None:
         """The portal accepted it: mark it applied and remember what is now published."""
         now = utcnow()
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.execute(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == publication_id)
@@ -660,7 +671,7 @@ class Store:
 
     def mark_conflict(self, publication_id: int, portal_body: str) -> None:
         """The portal's configuration changed since ``base_etag``: keep its answer."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.execute(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == publication_id)
@@ -669,7 +680,7 @@ class Store:
 
     def mark_failed(self, publication_id: int, error: str) -> None:
         """Sending failed (still to be retried: see ``pending_publications``)."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.execute(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == publication_id)
@@ -678,7 +689,7 @@ class Store:
 
     def mark_rejected(self, publication_id: int, error: str) -> None:
         """The portal refused it for good (credentials, invalid value): not retried."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.execute(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == publication_id)

@@ -385,3 +385,42 @@ def test_head_revision_constant_matches_migrations() -> None:
     from opus_tui.store.engine import HEAD_REVISION, head_revision
 
     assert head_revision() == HEAD_REVISION
+
+
+def test_concurrent_saves_from_two_processes(store_url: str) -> None:
+    """Two stores (as two processes would) saving different sections at once: every save
+    lands, each with its own revision, and the last snapshot holds both sections."""
+    import threading
+
+    a, b = Store.open(store_url), Store.open(store_url)
+    failures: list[BaseException] = []
+
+    def work(s: Store, section: str, rounds: int) -> None:
+        try:
+            for i in range(rounds):
+                if section == "subdomain":
+                    value = s.load_config().subdomain.model_copy(update={"name": f"sub-{i:03d}"})
+                else:
+                    value = s.load_config().flexibility.model_copy(deep=True)
+                    value.booking.hours_limit = i
+                s.save_section(section, value)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=(a, "subdomain", 15)),
+        threading.Thread(target=work, args=(b, "flexibility", 15)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert failures == []
+        assert len(a.history()) == 30
+        final = a.load_config()
+        assert (final.subdomain.name, final.flexibility.booking.hours_limit) == ("sub-014", 14)
+        assert a.revision_config(a.history(1)[0].id) == final
+    finally:
+        a.close()
+        b.close()
