@@ -47,7 +47,8 @@ STEP_NAMES = (CLINIC, TREATMENT, PRACTITIONER, TIME)
 ANY_PRACTITIONER = "any"
 ANY_CLINIC_PREFIX = "any:"
 
-PAGE_SIZE = 40  # options shown before "Visa fler"
+PAGE_SIZE = 20  # options shown before "Visa fler"
+CARD_PRACTITIONERS = 8  # practitioners named on a clinic's card
 TIME_DAYS = 7  # calendar days of free times shown from the first free day
 TIME_MAX = 60  # free times shown at most
 
@@ -368,6 +369,7 @@ class _Ctx:
     now: datetime
     weekend: bool
     clinics: list[PublishedClinic]
+    consents: dict[tuple[str, str, str], tuple[bool, bool]] | None = None
 
     def web_treatment(self, db: str, tid: str) -> CatalogueTreatment | None:
         t = self.idx.treatments.get((db, tid))
@@ -566,21 +568,22 @@ def _consented(ctx: _Ctx, db: str, pid: str, clinic_ids: Sequence[str]) -> tuple
     """(photo, title) consent: at every clinic the practitioner is shown for."""
     if not clinic_ids:
         return False, False
+    if ctx.consents is None:
+        ctx.consents = {
+            (c.database, c.practitioner_id, c.clinic_id): (c.photo, c.title)
+            for c in ctx.config.practitioners.consents
+        }
     photo = title = True
     for cid in clinic_ids:
-        c = ctx.config.practitioners.consent(db, pid, cid)
-        photo = photo and c.photo
-        title = title and c.title
+        has_photo, has_title = ctx.consents.get((db, pid, cid), (False, False))
+        photo = photo and has_photo
+        title = title and has_title
     return photo, title
 
 
 def _clinic_name(ctx: _Ctx, c: PublishedClinic) -> str:
     cat = ctx.idx.clinics.get((c.database, c.clinic_id))
     return c.name or (cat.name if cat else c.clinic_id)
-
-
-def _groups_of(clinics: Sequence[PublishedClinic]) -> list[str]:
-    return list(dict.fromkeys(c.group.strip() for c in clinics))
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -906,15 +909,17 @@ def _clinic_groups(ctx: _Ctx, choices: Choices) -> list[OptionGroup]:
             or (c.database, c.clinic_id) == (cons.time.database, cons.time.clinic_id)
         )
     ]
-    groups_in_order = _groups_of(allowed)
-    named = [x for x in groups_in_order if x]
-    ordered = named + ([""] if "" in groups_in_order else [])
+    by_group: dict[str, list[PublishedClinic]] = {}
+    for c in allowed:
+        by_group.setdefault(c.group.strip(), []).append(c)
+    named = [x for x in by_group if x]
+    ordered = named + ([""] if "" in by_group else [])
     tid = cons.treatment[1] if cons.treatment else None
     out: list[OptionGroup] = []
     budget = choices.shown
     total = 0
     for grp in ordered:
-        members = [c for c in allowed if c.group.strip() == grp]
+        members = by_group[grp]
         total += len(members)
         if budget <= 0:
             continue
@@ -961,17 +966,16 @@ def _clinic_option(
         if ctx.practitioner_ok(c.database, c.clinic_id, p.practitioner_id)
     ]
     if active:
-        lines.append("Våra behandlare")
-        for p in active[:8]:
+        names = []
+        for p in active[:CARD_PRACTITIONERS]:
             _photo, title_ok = _consented(ctx, c.database, p.practitioner_id, [c.clinic_id])
             title = _practitioner_title(ctx, c.database, c.clinic_id, p) if title_ok else ""
-            lines.append(
-                "  "
-                + _practitioner_name(ctx, c.database, c.clinic_id, p)
-                + (f" – {title}" if title else "")
-            )
-        if len(active) > 8:
-            lines.append(f"  … och {len(active) - 8} till")
+            who = _practitioner_name(ctx, c.database, c.clinic_id, p)
+            names.append(who + (f" – {title}" if title else ""))
+        more = len(active) - CARD_PRACTITIONERS
+        lines.append(
+            "Våra behandlare: " + ", ".join(names) + (f" … och {more} till" if more > 0 else "")
+        )
     reason = ""
     if cat is None:
         reason = "Finns inte i Opus-databasen"

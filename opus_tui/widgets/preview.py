@@ -14,15 +14,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -69,6 +70,67 @@ class _Body:
     anchors: list[int] = field(default_factory=list)
 
 
+class PageLines(ScrollView, can_focus=False):
+    """The page's blocks rendered once into lines; only the visible lines are painted."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._blocks: list[RenderableType] = []
+        self._strips: list[Strip] = []
+        self._offsets: list[int] = []
+        self._width = 0
+
+    def show(self, blocks: list[RenderableType]) -> None:
+        self._blocks = blocks
+        self._build()
+
+    def _build(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        if width <= 0:
+            width = 40
+        self._width = width
+        console = self.app.console
+        options = console.options.update_width(width)
+        base = self.rich_style
+        strips: list[Strip] = []
+        offsets: list[int] = []
+        for block in self._blocks:
+            offsets.append(len(strips))
+            for line in console.render_lines(block, options, pad=False):
+                strips.append(Strip(line).apply_style(base))
+        self._strips, self._offsets = strips, offsets
+        size = Size(width, len(strips))
+        if size != self.virtual_size:
+            self.virtual_size = size  # a layout refresh only when the height changes
+        self.refresh()
+
+    def reveal(self, block: int) -> None:
+        """Scroll so that block number ``block`` is visible."""
+        if not 0 <= block < len(self._offsets):
+            return
+        top = self._offsets[block]
+        end = self._offsets[block + 1] if block + 1 < len(self._offsets) else len(self._strips)
+        self.scroll_to_region(
+            Region(0, top, self._width, max(1, end - top)), animate=False, immediate=True
+        )
+
+    def on_resize(self, _event: events.Resize) -> None:
+        width = self.scrollable_content_region.width
+        if width and width != self._width:
+            self._build()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._strips):
+            return Strip.blank(width, self.rich_style)
+        return self._strips[index].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def plain_lines(self) -> list[str]:
+        return [strip.text for strip in self._strips]
+
+
 class PreviewPane(Widget, can_focus=True):
     """What the patient sees, recomputed on every draft change; walkable with the keyboard."""
 
@@ -92,12 +154,9 @@ class PreviewPane(Widget, can_focus=True):
         height: auto;
         margin-bottom: 1;
     }
-    PreviewPane > #pv-scroll {
+    PreviewPane > #pv-body {
         height: 1fr;
         scrollbar-size-vertical: 1;
-    }
-    PreviewPane > #pv-scroll > #pv-body {
-        height: auto;
     }
     """
 
@@ -130,13 +189,13 @@ class PreviewPane(Widget, can_focus=True):
         self._stale = False
         self._fresh = True  # a new page: put the cursor on its first option
         self._photos: dict[tuple[str, int, int], RenderableType | None] = {}
+        self._painted: dict[str, object] = {}
 
     # -- composition and signals ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static("", id="pv-source", markup=False)
         yield Static("", id="pv-crumbs", markup=False)
-        with VerticalScroll(id="pv-scroll", can_focus=False):
-            yield Static("", id="pv-body", markup=False)
+        yield PageLines(id="pv-body")
 
     def on_mount(self) -> None:
         app: Any = self.app
@@ -268,7 +327,7 @@ class PreviewPane(Widget, can_focus=True):
             return
         self._fresh = True
         self.recompute()
-        self.query_one("#pv-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(PageLines).scroll_home(animate=False)
 
     # -- painting -------------------------------------------------------------------------------
     def _paint(self, source: tuple[Catalogue, datetime] | None = None) -> None:
@@ -278,14 +337,23 @@ class PreviewPane(Widget, can_focus=True):
         if source is not None:
             catalogue, now = source
             label = SOURCE_LABELS.get(catalogue.source, catalogue.source)
-            self.query_one("#pv-source", Static).update(
-                f"Katalog: {label}, {age_text(catalogue.fetched_at, now)} · utan att spara"
+            self._update_static(
+                "#pv-source",
+                Text(f"Katalog: {label}, {age_text(catalogue.fetched_at, now)} · utan att spara"),
             )
-        self.query_one("#pv-crumbs", Static).update(self._crumbs(page))
+        self._update_static("#pv-crumbs", self._crumbs(page))
         body = self._body(page)
-        self.query_one("#pv-body", Static).update(Group(*body.blocks))
+        lines = self.query_one(PageLines)
+        lines.show(body.blocks)
         if self.has_focus and body.anchors:
-            self.call_after_refresh(self._scroll_to_cursor, body)
+            lines.reveal(body.anchors[min(self.cursor, len(body.anchors) - 1)])
+
+    def _update_static(self, selector: str, text: Text) -> None:
+        """Update only on change: an update re-lays out the screen (height: auto)."""
+        key = (text.plain, tuple(str(span) for span in text.spans))
+        if self._painted.get(selector) != key:
+            self._painted[selector] = key
+            self.query_one(selector, Static).update(text)
 
     def _accent(self) -> Style:
         colour = self.config.media.branding.colour
@@ -329,7 +397,7 @@ class PreviewPane(Widget, can_focus=True):
         for b in page.header_buttons:
             pre, style = marker(b.action)
             add(Text(f"{pre}[{b.label}]", style=style or "italic"), b.action)
-        add(Text(page.heading + "\n", style=accent))
+        add(Text(page.heading, style=accent))
         for block in page.texts:
             text = Text()
             if block.heading:
@@ -414,20 +482,6 @@ class PreviewPane(Widget, can_focus=True):
                 except Exception:  # unreadable image: no photo, the text stays
                     self._photos[key] = None
         return self._photos[key]
-
-    def _scroll_to_cursor(self, body: _Body) -> None:
-        if not body.anchors:
-            return
-        index = body.anchors[min(self.cursor, len(body.anchors) - 1)]
-        scroll = self.query_one("#pv-scroll", VerticalScroll)
-        width = max(1, scroll.scrollable_content_region.width)
-        console = self.app.console
-        options = console.options.update_width(width)
-        y = 0
-        for block in body.blocks[:index]:
-            y += len(console.render_lines(block, options, pad=False))
-        height = len(console.render_lines(body.blocks[index], options, pad=False))
-        scroll.scroll_to_region(Region(0, y, width, height), animate=False)
 
     def on_focus(self, _event: events.Focus) -> None:
         self._paint()

@@ -1,0 +1,254 @@
+"""Preview: the booking-flow engine's recompute and the pane's keystroke-to-repaint time.
+
+A chain of 300 clinics × 30 practitioners with 8 weeks of free times (4 a weekday: 1.44 M
+times) beside a 3-clinic chain (30 practitioners each, same density), measured in the same run.
+
+* engine rows: ``booking_flow.replay`` + ``page`` (what the pane does on every draft change) for
+  the first page, the practitioner step and the time step (any practitioner), with a setting
+  flipped between runs so nothing is reused but the catalogue index;
+* index row: building the catalogue index once per catalogue;
+* pane row: in ``App.run_test`` (headless, the real app on the Flexibilitet tab), press space on
+  *Visa 'Vilken klinik som helst'* and wait until the pane has recomputed and the screen is
+  idle again (so the repaint is included).
+
+``BENCH_PREVIEW_RUNS`` (default 60) engine runs, ``BENCH_PREVIEW_KEYS`` (default 30) key presses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from opus_tui.domain.catalogue import Catalogue
+from opus_tui.domain.config import (
+    PublishedClinic,
+    PublishedPractitioner,
+    WebConfiguration,
+)
+from opus_tui.services import booking_flow as bf
+from opus_tui.services.demo import chain_catalogue, generate_chain
+
+WEEKS = 8
+LARGE = (300, 30)
+SMALL = (3, 30)
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def chain_config(catalogue: Catalogue) -> WebConfiguration:
+    """Every clinic published with all its practitioners, grouped by city, in catalogue order."""
+    by_clinic: dict[str, list[PublishedPractitioner]] = {}
+    for p in catalogue.practitioners:
+        by_clinic.setdefault(p.clinic_id, []).append(
+            PublishedPractitioner(practitioner_id=p.practitioner_id, name=p.name, title=p.title)
+        )
+    published = [
+        PublishedClinic(
+            database=c.database,
+            clinic_id=c.clinic_id,
+            name=c.name,
+            group=c.city,
+            practitioners=by_clinic.get(c.clinic_id, []),
+        )
+        for c in catalogue.clinics
+    ]
+    return WebConfiguration.model_validate({"clinics": {"published": published}})
+
+
+def with_any_clinic(config: WebConfiguration, on: bool) -> WebConfiguration:
+    general = config.flexibility.general.model_copy(update={"any_clinic": on})
+    return config.model_copy(
+        update={"flexibility": config.flexibility.model_copy(update={"general": general})}
+    )
+
+
+def _ms(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def _row(
+    name: str, unit: str, big: tuple[float, float], small: tuple[float, float], base: str
+) -> dict[str, object]:
+    return {
+        "name": name,
+        "unit": unit,
+        "median": round(big[0], 3),
+        "p95": round(big[1], 3),
+        "baseline_name": base,
+        "baseline_median": round(small[0], 3),
+        "ratio": round(big[0] / small[0], 2) if small[0] else None,
+    }
+
+
+def _choices_for(
+    config: WebConfiguration, catalogue: Catalogue, now: datetime, picks: int
+) -> bf.Choices:
+    choices = bf.Choices()
+    for _ in range(picks):
+        page = bf.page(config, catalogue, choices, now)
+        action = page.first_choice()
+        if action is None:
+            break
+        if picks == 3 and page.kind == "practitioner":
+            action = page.find("practitioner", "Vilken behandlare som helst") or action
+        choices = bf.step(config, catalogue, choices, action, now)
+    return choices
+
+
+def engine_samples(
+    config: WebConfiguration, catalogue: Catalogue, now: datetime, picks: int, runs: int
+) -> list[float]:
+    """replay + page after flipping a setting, ``runs`` times."""
+    configs = (with_any_clinic(config, True), with_any_clinic(config, False))
+    choices = _choices_for(configs[0], catalogue, now, picks)
+    bf.page(configs[0], catalogue, choices, now)  # warm
+    samples = []
+    for n in range(runs):
+        cfg = configs[n % 2]
+        started = time.perf_counter()
+        replayed = bf.replay(cfg, catalogue, choices, now)
+        bf.page(cfg, catalogue, replayed, now)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+async def _pane_samples(
+    config: WebConfiguration, catalogue: Catalogue, now: datetime, keys: int, directory: Path
+) -> tuple[list[float], list[float]]:
+    """(keystroke→repaint, the pane's own recompute+paint) per key press, in seconds."""
+    from opus_tui.app import OpusApp
+    from opus_tui.store.repository import Store
+    from opus_tui.widgets.preview import PreviewPane
+
+    url = f"sqlite:///{directory / 'store.db'}"
+    with Store.open(url) as store:
+        store.save_config(config, summary="bench")
+    app = OpusApp(url, catalogue=catalogue, clock=lambda: now)
+    samples: list[float] = []
+    own: list[float] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        box = app.screen.query_one("#general-any_clinic")
+        box.focus()
+        await pilot.pause()
+        pane = app.screen.query_one(PreviewPane)
+        for _ in range(keys + 3):
+            before = pane.recomputes
+            started = time.perf_counter()
+            await pilot.press("space")
+            while pane.recomputes == before:
+                await pilot.pause()
+            await pilot.pause()  # until idle: the repaint is done
+            samples.append(time.perf_counter() - started)
+            own.append(pane.last_recompute_ms / 1000)
+    return samples[3:], own[3:]
+
+
+def run() -> list[dict[str, object]]:
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    runs = _env_int("BENCH_PREVIEW_RUNS", 60)
+    keys = _env_int("BENCH_PREVIEW_KEYS", 30)
+    worlds: dict[str, tuple[WebConfiguration, Catalogue]] = {}
+    index_s: dict[str, float] = {}
+    now = datetime(2026, 1, 5, 8, 0)  # the chain's first day
+    for label, (n_clinics, n_practitioners) in (("large", LARGE), ("small", SMALL)):
+        started = time.perf_counter()
+        catalogue = chain_catalogue(generate_chain(n_clinics, n_practitioners, WEEKS, seed=7))
+        log(
+            f"  {label}: {len(catalogue.times):,} times generated in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        started = time.perf_counter()
+        bf.catalogue_index(catalogue)
+        index_s[label] = time.perf_counter() - started
+        log(f"  {label}: index built in {index_s[label]:.2f} s")
+        worlds[label] = (chain_config(catalogue), catalogue)
+
+    big_name = f"{LARGE[0]}×{LARGE[1]}, {WEEKS} wk"
+    small_name = f"{SMALL[0]}×{SMALL[1]}, {WEEKS} wk"
+    rows: list[dict[str, object]] = []
+    for what, picks in (
+        ("first page (Klinik)", 0),
+        ("Behandlare step", 2),
+        ("Tid step, any practitioner", 3),
+    ):
+        result = {}
+        for label, (config, catalogue) in worlds.items():
+            result[label] = _ms(engine_samples(config, catalogue, now, picks, runs))
+        rows.append(
+            _row(
+                f"engine recompute, {what}, {big_name}",
+                "ms",
+                result["large"],
+                result["small"],
+                small_name,
+            )
+        )
+        log(f"  engine {what}: {result['large'][0]:.2f} ms vs {result['small'][0]:.2f} ms")
+    rows.append(
+        _row(
+            f"catalogue index build (once per catalogue), {big_name}",
+            "ms",
+            (index_s["large"] * 1000,) * 2,
+            (index_s["small"] * 1000,) * 2,
+            small_name,
+        )
+    )
+
+    pane: dict[str, tuple[float, float]] = {}
+    own: dict[str, tuple[float, float]] = {}
+    for label, (config, catalogue) in worlds.items():
+        with tempfile.TemporaryDirectory(prefix="opus-bench-preview-") as tmp:
+            samples, inner = asyncio.run(_pane_samples(config, catalogue, now, keys, Path(tmp)))
+        pane[label], own[label] = _ms(samples), _ms(inner)
+        log(f"  pane {label}: {pane[label][0]:.1f} ms (pane's own part {own[label][0]:.2f} ms)")
+    rows.append(
+        _row(
+            f"pane keystroke→repaint (setting toggled, whole app), {big_name}",
+            "ms",
+            pane["large"],
+            pane["small"],
+            small_name,
+        )
+    )
+    rows.append(
+        _row(
+            f"pane's own recompute+paint in that key press, {big_name}",
+            "ms",
+            own["large"],
+            own["small"],
+            small_name,
+        )
+    )
+    return rows
+
+
+def _print(rows: list[dict[str, object]]) -> None:
+    for row in rows:
+        print(
+            f"{row['name']}: median {row['median']} {row['unit']}, p95 {row['p95']} "
+            f"(baseline {row['baseline_name']}: {row['baseline_median']}, ratio {row['ratio']})"
+        )
+
+
+if __name__ == "__main__":
+    _print(run())
