@@ -399,11 +399,12 @@ def test_concurrent_saves_from_two_processes(store_url: str) -> None:
         try:
             for i in range(rounds):
                 if section == "subdomain":
-                    value = s.load_config().subdomain.model_copy(update={"name": f"sub-{i:03d}"})
+                    sub = s.load_config().subdomain.model_copy(update={"name": f"sub-{i:03d}"})
+                    s.save_section(section, sub)
                 else:
-                    value = s.load_config().flexibility.model_copy(deep=True)
-                    value.booking.hours_limit = i
-                s.save_section(section, value)
+                    flex = s.load_config().flexibility.model_copy(deep=True)
+                    flex.booking.hours_limit = i
+                    s.save_section(section, flex)
         except BaseException as exc:  # reported below
             failures.append(exc)
 
