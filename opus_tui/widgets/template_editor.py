@@ -150,9 +150,12 @@ class TemplateEditor(Vertical):
             return
         source = tpl.effective_template(self.channel, self.kind, self.text)
         rendered = tpl.render(source, self.values, kind=self.kind, strict=False)
-        self.query_one(".preview", Static).update(rendered)
+        shown = Text(rendered)
         if self.channel is Channel.SMS:
+            for i in sms.ucs2_positions(rendered):  # characters forcing UCS-2, marked
+                shown.stylize("reverse bold", i, i + 1)
             self._show_counter(source, rendered)
+        self.query_one(".preview", Static).update(shown)
 
     def _show_counter(self, source: str, rendered: str) -> None:
         counter = self.query_one(".counter", Static)

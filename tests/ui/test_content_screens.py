@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from rich.text import Text
 from textual.widgets import Input, Select, Static, TabbedContent, TextArea
 
 from opus_tui.app import OpusApp
@@ -179,6 +180,12 @@ async def test_sms_counter_range_warning_and_ucs2(make_app) -> None:
         await _settle(pilot, app)
         shown = str(counter.render())
         assert "UCS-2" in shown and "Tecken som kräver UCS-2" in shown and "–" in shown
+        preview = editor.query_one(".preview", Static).content
+        assert isinstance(preview, Text)
+        dash = preview.plain.index("–")
+        assert any(
+            span.start <= dash < span.end and "reverse" in str(span.style) for span in preview.spans
+        )
 
 
 async def test_sms_standard_text_button(make_app, store_url: str) -> None:

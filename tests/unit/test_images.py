@@ -289,3 +289,21 @@ def test_terminal_image_fits_cell_box(files):
 def test_terminal_image_refuses_bad_file(files):
     with pytest.raises(ImageError):
         images.terminal_image(files["text_png"], 10, 5)
+
+
+def test_content_services_import_no_ui_and_no_pillow():
+    """Services know no UI, and Pillow/nh3/rich-pixels load only when used (start-up time)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import opus_tui.services.templates, opus_tui.services.sms, opus_tui.services.images\n"
+        "import opus_tui.services.colours, opus_tui.services.sanitize\n"
+        "import opus_tui.services.analytics\n"
+        "print(sorted(m for m in ('textual', 'PIL', 'nh3', 'rich_pixels') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
