@@ -239,9 +239,8 @@ class PreviewPane(Widget, can_focus=True):
         moment = clock() if callable(clock) else datetime.now(UTC)
         if not isinstance(moment, datetime):
             moment = datetime.now(UTC)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        return moment
+        # The catalogue is in naive UTC; a naive clock reading is local time.
+        return moment.astimezone(UTC).replace(tzinfo=None)
 
     @property
     def catalogue(self) -> Catalogue:

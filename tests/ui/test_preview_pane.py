@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from textual.app import App, ComposeResult
+from textual.signal import Signal
+from textual.widgets import Static
+
 from opus_tui.app import OpusApp
 from opus_tui.commands.demo import demo_configuration
+from opus_tui.domain.catalogue import Catalogue
 from opus_tui.domain.config import WebConfiguration
 from opus_tui.services.demo import demo_catalogue
-from opus_tui.widgets.preview import PreviewPane
+from opus_tui.widgets.preview import PageLines, PreviewPane
 from tests.ui.helpers import focus, settle
 
 TODAY = date(2026, 11, 27)
@@ -96,3 +101,146 @@ async def test_the_pane_is_walkable_like_a_patient(tmp_path: Path) -> None:
         await pilot.press("r")
         assert pane.page.kind == "clinic"
         assert pane.choices.picks == ()
+
+
+# --- the pane alone, in a small host app ---------------------------------------------------------
+
+
+class Host(App[None]):
+    """Just what the pane needs from the app: draft, catalogue, clock and the two signals."""
+
+    def __init__(self, draft: WebConfiguration, catalogue: Catalogue | None) -> None:
+        super().__init__()
+        self.draft = draft
+        self.catalogue = catalogue
+        self.clock = lambda: NOW
+        self.draft_changed: Signal[WebConfiguration] = Signal(self, "draft_changed")
+        self.catalogue_changed: Signal[Catalogue] = Signal(self, "catalogue_changed")
+
+    def compose(self) -> ComposeResult:
+        yield PreviewPane()
+
+    def set_draft(self, draft: WebConfiguration) -> None:
+        self.draft = draft
+        self.draft_changed.publish(draft)
+
+
+def with_general(config: WebConfiguration, **changes: bool) -> WebConfiguration:
+    general = config.flexibility.general.model_copy(update=changes)
+    return config.model_copy(
+        update={"flexibility": config.flexibility.model_copy(update={"general": general})}
+    )
+
+
+def with_photo(config: WebConfiguration, photo: Path, consent: bool) -> WebConfiguration:
+    """Olle Ohlsson's profile photo, with or without photo consent at OpusTandläkarna."""
+    clinic = config.clinics.published[0]
+    olle = clinic.practitioners[0]
+    practitioners = config.practitioners
+    profiles = [
+        p.model_copy(update={"photo": str(photo)})
+        if p.practitioner_id == olle.practitioner_id and p.database == clinic.database
+        else p
+        for p in practitioners.profiles
+    ]
+    consents = [
+        c.model_copy(update={"photo": consent})
+        if (c.practitioner_id, c.clinic_id) == (olle.practitioner_id, clinic.clinic_id)
+        else c
+        for c in practitioners.consents
+    ]
+    return config.model_copy(
+        update={
+            "practitioners": practitioners.model_copy(
+                update={"profiles": profiles, "consents": consents}
+            )
+        }
+    )
+
+
+HALF_BLOCKS = ("▀", "▄")
+
+
+async def test_photo_as_half_blocks_only_with_consent(tmp_path: Path) -> None:
+    from PIL import Image
+
+    photo = tmp_path / "olle.jpg"
+    Image.new("RGB", (30, 40), (200, 40, 40)).save(photo, "JPEG")
+    catalogue = demo_catalogue(TODAY)
+    config = with_photo(demo_configuration(catalogue), photo, consent=True)
+    app = Host(config, catalogue)
+    async with app.run_test(size=(100, 60)) as pilot:
+        pane = app.query_one(PreviewPane)
+        pane.focus()
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # OpusTandläkarna, Undersökning
+        assert pane.page is not None and pane.page.kind == "practitioner"
+        olle = next(o for o in pane.page.options("practitioner") if o.label == "Olle Ohlsson")
+        assert olle.photo == str(photo)
+        lines = app.query_one(PageLines).plain_lines()
+        assert any(ch in line for line in lines for ch in HALF_BLOCKS)
+
+        app.set_draft(with_photo(config, photo, consent=False))
+        await pilot.pause()
+        olle = next(o for o in pane.page.options("practitioner") if o.label == "Olle Ohlsson")
+        assert olle.photo is None
+        lines = app.query_one(PageLines).plain_lines()
+        assert not any(ch in line for line in lines for ch in HALF_BLOCKS)
+        assert pane.page.kind == "practitioner"  # the patient's path survived the change
+
+
+async def test_missing_photo_file_is_skipped(tmp_path: Path) -> None:
+    catalogue = demo_catalogue(TODAY)
+    config = with_photo(demo_configuration(catalogue), tmp_path / "saknas.jpg", consent=True)
+    app = Host(config, catalogue)
+    async with app.run_test(size=(100, 60)) as pilot:
+        pane = app.query_one(PreviewPane)
+        pane.focus()
+        await pilot.press("enter", "enter")
+        assert pane.page is not None and pane.page.kind == "practitioner"
+        assert "Olle Ohlsson" in pane.plain_text()
+
+
+async def test_a_burst_of_changes_is_coalesced() -> None:
+    catalogue = demo_catalogue(TODAY)
+    config = demo_configuration(catalogue)
+    app = Host(config, catalogue)
+    async with app.run_test(size=(100, 40)) as pilot:
+        pane = app.query_one(PreviewPane)
+        await pilot.pause()
+        before = pane.recomputes
+        for n in range(20):
+            app.set_draft(with_general(config, any_clinic=n % 2 == 0))
+        await pilot.pause()
+        assert 1 <= pane.recomputes - before < 20
+        # The last change wins: n = 19 left any_clinic off.
+        assert "Vilken som helst: LUND" not in pane.plain_text()
+        app.set_draft(with_general(config, any_clinic=True))
+        await pilot.pause()
+        assert "Vilken som helst: LUND" in pane.plain_text()
+
+
+async def test_without_a_catalogue_the_pane_uses_the_demo_and_says_so() -> None:
+    catalogue = demo_catalogue(TODAY)
+    app = Host(demo_configuration(catalogue), None)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        text = str(app.query_one("#pv-source", Static).render())
+        assert "Katalog: demo" in text
+        assert "gammal" in text
+        assert "OpusTandläkarna" in app.query_one(PreviewPane).plain_text()
+
+
+async def test_an_invalid_draft_order_shows_a_notice_not_a_crash() -> None:
+    catalogue = demo_catalogue(TODAY)
+    config = demo_configuration(catalogue)
+    steps = config.flexibility.steps.model_copy(update={"second": config.flexibility.steps.first})
+    broken = config.model_copy(
+        update={"flexibility": config.flexibility.model_copy(update={"steps": steps})}
+    )
+    app = Host(config, catalogue)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        app.set_draft(broken)
+        await pilot.pause()
+        assert "Ogiltig stegordning" in app.query_one(PreviewPane).plain_text()
