@@ -226,6 +226,11 @@ def fit_photo(source: Path | bytes, *, max_bytes: int = PHOTO_MAX_BYTES) -> Fitt
     w, h = rgb.size
     aw, ah = PHOTO_ASPECT
     crop_w, crop_h = (w, w * ah // aw) if w * ah <= h * aw else (h * aw // ah, h)
+    if crop_w < PHOTO_MIN_SIZE[0] or crop_h < PHOTO_MIN_SIZE[1]:
+        raise ImageError(
+            f"Bilden är för liten för ett porträtt ({w}×{h} bildpunkter); beskuren till "
+            f"{aw}:{ah} måste den vara minst {PHOTO_MIN_SIZE[0]}×{PHOTO_MIN_SIZE[1]}."
+        )
     scale = min(1.0, PHOTO_SIZE[0] / crop_w, PHOTO_SIZE[1] / crop_h)
     target = (max(1, round(crop_w * scale)), max(1, round(crop_h * scale)))
     if (crop_w, crop_h) != (w, h):

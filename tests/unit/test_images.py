@@ -197,6 +197,25 @@ def test_refused_with_message(files, originals, name, message, tmp_path):
     assert not dest.exists()
 
 
+@pytest.mark.parametrize("size", [(1, 1), (2, 1), (4000, 10), (59, 2000)])
+def test_too_small_refused(size):
+    buf = io.BytesIO()
+    Image.new("RGB", size, "red").save(buf, "PNG")
+    with pytest.raises(ImageError, match="för liten för ett porträtt"):
+        images.fit_photo(buf.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("mode", "kw"),
+    [("I;16", {}), ("LA", {}), ("P", {"transparency": 0}), ("1", {}), ("L", {})],
+)
+def test_other_modes_become_rgb(mode, kw):
+    buf = io.BytesIO()
+    Image.new(mode, (300, 400), 1).save(buf, "PNG", **kw)
+    fitted = images.fit_photo(buf.getvalue())
+    assert _check_fitted(fitted).size == (300, 400)
+
+
 def test_refusals_from_bytes():
     with pytest.raises(ImageError, match="tom"):
         images.fit_photo(b"")
