@@ -433,12 +433,19 @@ class OpusGateway:
         cursor = conn.conn.cursor()
         fired = threading.Event()
         timer: threading.Timer | None = None
+        # The watchdog may cancel only while execute runs, and execute's caller waits for a
+        # running cancel to finish (closing the connection under SQLCancel crashes the driver).
+        lock = threading.Lock()
+        running = [True]
         if self.timeout and not conn.native_timeout:
 
             def cancel() -> None:
-                fired.set()
-                with contextlib.suppress(Exception):
-                    cursor.cancel()
+                with lock:
+                    if not running[0]:
+                        return
+                    fired.set()
+                    with contextlib.suppress(Exception):
+                        cursor.cancel()
 
             timer = threading.Timer(self.timeout, cancel)
             timer.daemon = True
@@ -446,14 +453,25 @@ class OpusGateway:
         try:
             cursor.execute(stmt.sql, *stmt.params)
         except pyodbc.Error as exc:
+            self._stop_watchdog(timer, lock, running)
             if fired.is_set():
                 sqlstate, raw = _split_pyodbc_error(exc)
                 raise self._make_error("timeout", scrub(raw, self._password), sqlstate) from None
             raise self._error(exc, "query") from None
         finally:
-            if timer is not None:
-                timer.cancel()
+            self._stop_watchdog(timer, lock, running)
         return cursor
+
+    @staticmethod
+    def _stop_watchdog(
+        timer: threading.Timer | None, lock: threading.Lock, running: list[bool]
+    ) -> None:
+        if timer is None:
+            return
+        with lock:  # waits for a cancel in progress
+            running[0] = False
+        timer.cancel()
+        timer.join()
 
     def _fetchall(self, conn: _Session, stmt: opus_sql.Statement) -> list[Any]:
         import pyodbc
