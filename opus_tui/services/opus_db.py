@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -124,6 +125,55 @@ def driver_name(connection_string: str) -> str:
     if value.startswith("{") and value.endswith("}"):
         value = value[1:-1].replace("}}", "}")
     return value
+
+
+def parse_connection_string(connection_string: str) -> dict[str, str]:
+    """``KEY=value;…`` (values possibly in braces) as a dict with upper-case keys."""
+    out: dict[str, str] = {}
+    i, text = 0, connection_string
+    while i < len(text):
+        eq = text.find("=", i)
+        if eq < 0:
+            break
+        key = text[i:eq].strip().strip(";").strip().upper()
+        j = eq + 1
+        if j < len(text) and text[j] == "{":
+            k, value = j + 1, []
+            while k < len(text):
+                if text[k] == "}":
+                    if text[k + 1 : k + 2] == "}":
+                        value.append("}")
+                        k += 2
+                        continue
+                    break
+                value.append(text[k])
+                k += 1
+            out[key] = "".join(value)
+            end = text.find(";", k)
+        else:
+            end = text.find(";", j)
+            out[key] = text[j : end if end >= 0 else len(text)].strip()
+        if end < 0:
+            break
+        i = end + 1
+    return out
+
+
+def missing_sqlite_file(connection_string: str) -> Path | None:
+    """The database file of a SQLite ODBC string when it does not exist (the SQLite drivers
+    would silently create an empty one)."""
+    parts = parse_connection_string(connection_string)
+    if "SQLITE" not in parts.get("DRIVER", "").upper():
+        return None
+    name = parts.get("DATABASE", "")
+    if not name or name == ":memory:":
+        return None
+    if name.startswith("file:"):
+        name = name[len("file:") :].split("?", 1)[0]
+        if name.startswith("//"):
+            name = name[2:]
+    path = Path(name).expanduser()
+    return None if path.exists() else path
 
 
 # -- value conversion ---------------------------------------------------------------------------
@@ -372,9 +422,12 @@ class OpusGateway:
         kind = classify(sqlstate, text, phase)
         return self._make_error(kind, text, sqlstate)
 
-    def _make_error(self, kind: ErrorKind, text: str, sqlstate: str = "") -> OpusDatabaseError:
-        summary = _SUMMARIES[kind]
-        if kind == "driver":
+    def _make_error(
+        self, kind: ErrorKind, text: str, sqlstate: str = "", *, summary: str | None = None
+    ) -> OpusDatabaseError:
+        if summary is not None:
+            pass
+        elif kind == "driver":
             try:
                 import pyodbc
 
@@ -390,13 +443,15 @@ class OpusGateway:
                     f"Installerade drivrutiner: {installed}."
                 )
         elif kind == "unreachable" and "certificate" in text.lower():
-            summary += (
+            summary = _SUMMARIES[kind] + (
                 " Serverns certifikat godtogs inte: installera det som betrott "
                 "(eller lägg till TrustServerCertificate=yes)."
             )
         elif kind == "timeout" and self.timeout:
             unit = "sekund" if self.timeout == 1 else "sekunder"
             summary = f"Databasen svarade inte inom {self.timeout} {unit}."
+        else:
+            summary = _SUMMARIES[kind]
         message = f"{summary} Drivrutinens svar: {text}" if text else summary
         message = scrub(message, self._password)
         log.warning("Opus database error (%s, %s): %s", kind, sqlstate or "-", message)
@@ -408,6 +463,13 @@ class OpusGateway:
             import pyodbc
         except ImportError as exc:  # unixODBC missing
             raise self._make_error("driver", scrub(str(exc), self._password)) from None
+        missing = missing_sqlite_file(self._connection_string)
+        if missing is not None:
+            raise self._make_error(
+                "unreachable",
+                "",
+                summary=f"Databasfilen {missing} finns inte. Kontrollera Database= i anslutningen.",
+            ) from None
         conn_str = connection_string_with_password(self._connection_string, self._password)
         try:
             conn = pyodbc.connect(conn_str, autocommit=True, timeout=self.timeout)

@@ -353,3 +353,35 @@ def test_missing_unixodbc_is_a_driver_error() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("driver | ODBC-stödet (unixODBC, libodbc) saknas")
+
+
+def test_parse_connection_string() -> None:
+    from opus_tui.services.opus_db import parse_connection_string
+
+    parsed = parse_connection_string(
+        "Driver={ODBC Driver 18 for SQL Server};Server=tcp:x,1433;pwd={a;b}}c};Encrypt=yes;"
+    )
+    assert parsed == {
+        "DRIVER": "ODBC Driver 18 for SQL Server",
+        "SERVER": "tcp:x,1433",
+        "PWD": "a;b}c",
+        "ENCRYPT": "yes",
+    }
+    assert parse_connection_string("DSN=opus") == {"DSN": "opus"}
+
+
+def test_missing_sqlite_file_is_reported_not_created(tmp_path: Path) -> None:
+    from opus_tui.services.opus_db import OpusDatabaseError, missing_sqlite_file
+
+    path = tmp_path / "saknas.db"
+    gw = OpusGateway(f"DRIVER={{SQLite3}};Database={path}", None, SchemaMap.default(), 3)
+    with pytest.raises(OpusDatabaseError) as info:
+        gw.list_clinics()
+    assert info.value.kind == "unreachable"
+    assert str(info.value) == (
+        f"Databasfilen {path} finns inte. Kontrollera Database= i anslutningen."
+    )
+    assert not path.exists()
+    assert missing_sqlite_file(f"DRIVER={{SQLite3}};Database=file:{path}?mode=ro") == path
+    assert missing_sqlite_file("DRIVER={SQLite3};Database=:memory:") is None
+    assert missing_sqlite_file("DRIVER={FreeTDS};DATABASE=/nope") is None
