@@ -93,27 +93,53 @@ def _row(
     }
 
 
+Path_ = list[tuple[str, str | None]]  # (step, option label; None = the first specific one)
+
+SCENARIOS: list[tuple[str, Path_]] = [
+    ("first page (Klinik)", []),
+    ("Behandlare step", [("clinic", None), ("treatment", None)]),
+    (
+        "Tid step, one clinic, any practitioner",
+        [("clinic", None), ("treatment", None), ("practitioner", "Vilken behandlare som helst")],
+    ),
+    (
+        "Tid step, any clinic of a group, any practitioner",
+        [
+            ("clinic", "Vilken som helst"),
+            ("treatment", None),
+            ("practitioner", "Vilken behandlare som helst"),
+        ],
+    ),
+]
+
+
+def with_user_message(config: WebConfiguration, on: bool) -> WebConfiguration:
+    general = config.flexibility.general.model_copy(update={"user_message": on})
+    return config.model_copy(
+        update={"flexibility": config.flexibility.model_copy(update={"general": general})}
+    )
+
+
 def _choices_for(
-    config: WebConfiguration, catalogue: Catalogue, now: datetime, picks: int
+    config: WebConfiguration, catalogue: Catalogue, now: datetime, path: Path_
 ) -> bf.Choices:
     choices = bf.Choices()
-    for _ in range(picks):
+    for step, label in path:
         page = bf.page(config, catalogue, choices, now)
-        action = page.first_choice()
+        action = page.find(step, label) if label else page.first_choice()
         if action is None:
-            break
-        if picks == 3 and page.kind == "practitioner":
-            action = page.find("practitioner", "Vilken behandlare som helst") or action
+            raise RuntimeError(f"bench path: nothing to choose for {step} {label!r}")
         choices = bf.step(config, catalogue, choices, action, now)
     return choices
 
 
 def engine_samples(
-    config: WebConfiguration, catalogue: Catalogue, now: datetime, picks: int, runs: int
+    config: WebConfiguration, catalogue: Catalogue, now: datetime, path: Path_, runs: int
 ) -> list[float]:
-    """replay + page after flipping a setting, ``runs`` times."""
-    configs = (with_any_clinic(config, True), with_any_clinic(config, False))
-    choices = _choices_for(configs[0], catalogue, now, picks)
+    """replay + page after flipping a setting (Användarmeddelande), ``runs`` times."""
+    base = with_any_clinic(config, True)
+    configs = (with_user_message(base, True), with_user_message(base, False))
+    choices = _choices_for(configs[0], catalogue, now, path)
     bf.page(configs[0], catalogue, choices, now)  # warm
     samples = []
     for n in range(runs):
@@ -186,14 +212,10 @@ def run() -> list[dict[str, object]]:
     big_name = f"{LARGE[0]}×{LARGE[1]}, {WEEKS} wk"
     small_name = f"{SMALL[0]}×{SMALL[1]}, {WEEKS} wk"
     rows: list[dict[str, object]] = []
-    for what, picks in (
-        ("first page (Klinik)", 0),
-        ("Behandlare step", 2),
-        ("Tid step, any practitioner", 3),
-    ):
+    for what, path in SCENARIOS:
         result = {}
         for label, (config, catalogue) in worlds.items():
-            result[label] = _ms(engine_samples(config, catalogue, now, picks, runs))
+            result[label] = _ms(engine_samples(config, catalogue, now, path, runs))
         rows.append(
             _row(
                 f"engine recompute, {what}, {big_name}",

@@ -347,6 +347,12 @@ def build_index(catalogue: Catalogue) -> CatalogueIndex:
 _INDEXES: dict[int, CatalogueIndex] = {}
 
 
+def index_ready(catalogue: Catalogue) -> bool:
+    """Is the index of ``catalogue`` built already (so a page costs no index build)?"""
+    idx = _INDEXES.get(id(catalogue))
+    return idx is not None and idx.catalogue is catalogue
+
+
 def catalogue_index(catalogue: Catalogue) -> CatalogueIndex:
     """The index of ``catalogue``, built on first use and kept for the few latest catalogues."""
     idx = _INDEXES.get(id(catalogue))
@@ -1126,13 +1132,16 @@ def _practitioner_groups(ctx: _Ctx, choices: Choices) -> list[OptionGroup]:
 
 
 def _candidate_times(
-    ctx: _Ctx, cons: _Constraints, exclude: datetime | None = None
-) -> list[OnlineTime]:
-    """Free times for the open choices: from the first free day, ``TIME_DAYS`` days."""
+    ctx: _Ctx, cons: _Constraints, limit: int, exclude: datetime | None = None
+) -> tuple[list[OnlineTime], bool]:
+    """The earliest ``limit`` free times for the open choices, within ``TIME_DAYS`` days of the
+    first free day, and whether there are more. Each practitioner's times are sorted, so the
+    search stops at the ``limit``-th earliest time found so far."""
     tid = cons.treatment[1] if cons.treatment else None
     now, weekend = ctx.now, ctx.weekend
+    want = limit + 1  # one more tells whether "Visa fler" is needed
     found: list[OnlineTime] = []
-    cutoff: datetime | None = None
+    bound: datetime | None = None  # no time at or after this can be among the earliest
     seen_pairs: set[CpKey] = set()
     for c, p in _pairs(ctx, cons):
         key = (c.database, c.clinic_id, p.practitioner_id)
@@ -1142,16 +1151,17 @@ def _candidate_times(
         cp = ctx.idx.times.get(key)
         if cp is None:
             continue
-        i = bisect.bisect_right(cp.starts, now)
-        n = len(cp.starts)
+        starts, times, weekends = cp.starts, cp.times, cp.weekend
+        i = bisect.bisect_right(starts, now)
+        n = len(starts)
         taken = 0
-        while i < n and taken < TIME_MAX:
-            start = cp.starts[i]
-            if cutoff is not None and start >= cutoff:
+        while i < n and taken < want:
+            start = starts[i]
+            if bound is not None and start > bound:
                 break
-            ot = cp.times[i]
+            ot = times[i]
             i += 1
-            if cp.weekend[i - 1] and not weekend:
+            if weekends[i - 1] and not weekend:
                 continue
             if ot.treatment_id:
                 if tid is not None and ot.treatment_id != tid:
@@ -1160,24 +1170,33 @@ def _candidate_times(
                     continue
             if exclude is not None and start == exclude:
                 continue
-            if cutoff is None or start < cutoff - timedelta(days=TIME_DAYS):
-                first_day = local(start).replace(hour=0, minute=0, second=0, microsecond=0)
-                # Back to UTC: the window ends at local midnight after TIME_DAYS days.
-                cutoff = start + (first_day + timedelta(days=TIME_DAYS) - local(start))
             found.append(ot)
             taken += 1
-    if cutoff is not None:
+        if len(found) >= 4 * want:
+            found.sort(key=_time_order)
+            del found[want:]
+            bound = found[-1].start
+    found.sort(key=_time_order)
+    if found:
+        first = found[0].start
+        first_day = local(first).replace(hour=0, minute=0, second=0, microsecond=0)
+        # Back to UTC: the window ends at local midnight after TIME_DAYS days.
+        cutoff = first + (first_day + timedelta(days=TIME_DAYS) - local(first))
         found = [t for t in found if t.start < cutoff]
-    found.sort(key=lambda t: (t.start, t.clinic_id, t.practitioner_id))
-    return found
+    return found[:limit], len(found) > limit
+
+
+def _time_order(t: OnlineTime) -> tuple[datetime, str, str]:
+    return (t.start, t.clinic_id, t.practitioner_id)
 
 
 def _time_groups(ctx: _Ctx, choices: Choices, exclude: datetime | None = None) -> list[OptionGroup]:
     cons = _constraints(ctx, choices, skip=TIME)
     chosen = choices.pick(TIME)
-    found = _candidate_times(ctx, cons, exclude)
-    shown = found[: min(choices.shown, TIME_MAX)]
-    several = len({(t.clinic_id, t.practitioner_id) for t in found}) > 1
+    shown, more_times = _candidate_times(ctx, cons, min(choices.shown, TIME_MAX), exclude)
+    several = len({(t.clinic_id, t.practitioner_id) for t in shown}) > 1 or (
+        cons.practitioner is None or len(cons.clinics) > 1
+    )
     groups: list[OptionGroup] = []
     current_day = ""
     options: list[Option] = []
@@ -1210,10 +1229,10 @@ def _time_groups(ctx: _Ctx, choices: Choices, exclude: datetime | None = None) -
         )
     if options:
         groups.append(OptionGroup(current_day, tuple(options), step=TIME))
-    if len(found) > len(shown) and len(shown) < TIME_MAX:
-        more = _more(choices, len(found), TIME)
-        if more:
-            groups.append(more)
+    if more_times and len(shown) < TIME_MAX:
+        groups.append(
+            OptionGroup("", (Option("Visa fler tider", Action("more", step=TIME)),), step="more")
+        )
     if not groups:
         groups.append(OptionGroup("", (), step=TIME))
     return groups

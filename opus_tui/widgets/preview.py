@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -34,6 +34,7 @@ from opus_tui.services import booking_flow as bf
 SOURCE_LABELS = {"database": "Opus-databasen", "snapshot": "sparad ögonblicksbild", "demo": "demo"}
 PHOTO_MIN_WIDTH = 44  # columns needed before photos are drawn
 PHOTO_CELLS = (8, 5)  # width, height in cells
+INLINE_INDEX_TIMES = 50_000  # larger catalogues are indexed in a thread
 
 
 def age_text(fetched_at: datetime | None, now: datetime) -> str:
@@ -262,6 +263,21 @@ class PreviewPane(Widget, can_focus=True):
         started = time.perf_counter()
         self._stale = False
         config, catalogue, now = self.config, self.catalogue, self.now()
+        if len(catalogue.times) > INLINE_INDEX_TIMES and not bf.index_ready(catalogue):
+            # A large catalogue is indexed once, off the UI thread; then the page comes.
+            self._index_in_background(catalogue)
+            self.page = bf.Page(
+                kind="loading",
+                heading="Förbereder förhandsgranskningen …",
+                notices=(
+                    bf.TextBlock(
+                        "",
+                        f"Katalogen har {len(catalogue.times):,} lediga tider.".replace(",", " "),
+                    ),
+                ),
+            )
+            self._paint(source=(catalogue, now))
+            return
         try:
             self.choices = bf.replay(config, catalogue, self.choices, now)
             self.page = bf.page(config, catalogue, self.choices, now)
@@ -290,6 +306,11 @@ class PreviewPane(Widget, can_focus=True):
         parts = [self._crumbs(self.page).plain]
         parts += [b.plain for b in body.blocks if isinstance(b, Text)]
         return "\n".join(parts)
+
+    @work(thread=True, exclusive=True, group="preview-index", exit_on_error=False)
+    def _index_in_background(self, catalogue: Catalogue) -> None:
+        bf.catalogue_index(catalogue)
+        self.post_message(self.Recompute())
 
     # -- keys -----------------------------------------------------------------------------------
     def action_move(self, delta: int) -> None:

@@ -244,3 +244,39 @@ async def test_an_invalid_draft_order_shows_a_notice_not_a_crash() -> None:
         app.set_draft(broken)
         await pilot.pause()
         assert "Ogiltig stegordning" in app.query_one(PreviewPane).plain_text()
+
+
+async def test_a_large_catalogue_is_indexed_off_the_ui_thread() -> None:
+    from opus_tui.services import booking_flow as bf
+    from opus_tui.services.demo import chain_catalogue, generate_chain
+    from opus_tui.widgets.preview import INLINE_INDEX_TIMES
+
+    catalogue = chain_catalogue(generate_chain(20, 30, 8, seed=3))
+    assert len(catalogue.times) > INLINE_INDEX_TIMES
+    assert not bf.index_ready(catalogue)
+    published = [
+        {
+            "database": c.database,
+            "clinic_id": c.clinic_id,
+            "name": c.name,
+            "practitioners": [
+                {"practitioner_id": p.practitioner_id}
+                for p in catalogue.practitioners_of(c.database, c.clinic_id)
+            ],
+        }
+        for c in catalogue.clinics
+    ]
+    config = WebConfiguration.model_validate({"clinics": {"published": published}})
+    app = Host(config, catalogue)
+    app.clock = lambda: datetime(2026, 1, 5, 8, 0)  # the chain's first day
+    async with app.run_test(size=(100, 40)) as pilot:
+        pane = app.query_one(PreviewPane)
+        await pilot.pause()
+        kinds = {pane.page.kind} if pane.page else set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert bf.index_ready(catalogue)
+        assert pane.page is not None and pane.page.kind == "clinic"
+        assert kinds <= {"loading", "clinic"}
+        assert "Kedjetandvården 0001" in pane.plain_text()
