@@ -16,6 +16,7 @@ from opus_tui.domain.fields import help_of, label_of
 from opus_tui.domain.problems import Problem
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
+from opus_tui.services import content_checks
 from opus_tui.services.analytics import AnalyticsReport, check_script
 from opus_tui.widgets.field import FieldError, FieldLabel
 
@@ -79,7 +80,4 @@ class AdvancedScreen(TabScreen):
         self._show_report()
 
     def extra_problems(self) -> Iterable[Problem]:
-        report = self.report()
-        found = [Problem(PATH, m, "error", None, LABEL) for m in report.problems]
-        found += [Problem(PATH, m, "warning", None, LABEL) for m in report.warnings]
-        return found
+        return content_checks.advanced_problems(self.current_value())

@@ -15,10 +15,11 @@ from opus_tui.domain.fields import help_of, label_of
 from opus_tui.domain.problems import Problem
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
+from opus_tui.services import content_checks
 from opus_tui.services import templates as tpl
 from opus_tui.services.templates import Channel, TemplateKind
 from opus_tui.widgets.field import FieldError, FieldLabel
-from opus_tui.widgets.template_editor import TemplateEditor, template_problems
+from opus_tui.widgets.template_editor import TemplateEditor
 
 KINDS: tuple[TemplateKind, ...] = (
     TemplateKind.NEW_BOOKING,
@@ -90,13 +91,7 @@ class TemplatesScreen(TabScreen):
         self.edit(value)
 
     def extra_problems(self) -> Iterable[Problem]:
-        value = self.current_value()
-        found: list[Problem] = []
-        for kind in KINDS:
-            label = label_of(self.MODEL, kind.value)
-            for message in template_problems(self.CHANNEL, kind, getattr(value, kind.value)):
-                found.append(Problem((self.SECTION, kind.value), message, "error", None, label))
-        return found
+        return content_checks.email_problems(self.current_value())
 
 
 class EmailScreen(TemplatesScreen):

@@ -27,13 +27,12 @@ from opus_tui.domain.config import (
     DeviationTexts,
     GeneralTexts,
     MediaSettings,
-    Section,
 )
 from opus_tui.domain.fields import help_of, label_of
 from opus_tui.domain.problems import Problem
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
-from opus_tui.services import colours, sanitize
+from opus_tui.services import colours, content_checks
 from opus_tui.widgets.field import FieldError, FieldLabel
 from opus_tui.widgets.image_view import ImageView
 
@@ -52,12 +51,6 @@ DEVIATION_STANDARD: dict[str, str] = {
     "new_booking_disabled": standard_texts.NEW_BOOKING_DISABLED,
     "maintenance": standard_texts.MAINTENANCE,
     "not_published": standard_texts.NOT_PUBLISHED,
-}
-SUB_MODELS: dict[str, type[Section]] = {
-    "texts": GeneralTexts,
-    "clinic_texts": ClinicTexts,
-    "branding": Branding,
-    "deviations": DeviationTexts,
 }
 NO_CLINIC = "(välj klinik)"
 
@@ -383,51 +376,7 @@ class MediaScreen(TabScreen):
     # -- problems -------------------------------------------------------------------------------
     def extra_problems(self) -> Iterable[Problem]:
         value: MediaSettings = self.current_value()
-        found: list[Problem] = []
-        texts: list[tuple[tuple[str | int, ...], str, str]] = []
-        for sub, name in TEXT_AREAS.values():
-            label = label_of(SUB_MODELS[sub], name)
-            texts.append((("media", sub, name), getattr(getattr(value, sub), name), label))
-        texts.append(
-            (
-                ("media", "clinic_texts", "header"),
-                value.clinic_texts.header,
-                "Kliniktext överskrift",
-            )
-        )
-        for i, t in enumerate(value.clinic_texts.per_clinic):
-            entry_path: tuple[str | int, ...] = ("media", "clinic_texts", "per_clinic", i)
-            texts.append((entry_path, t.body, f"Klinikspecifik text ({t.clinic_id})"))
-        for path, text, label in texts:
-            rendered = sanitize.to_html(text)
-            found += [Problem(path, m, "error", None, label) for m in rendered.problems]
-            found += [Problem(path, m, "warning", None, label) for m in rendered.warnings]
-        try:
-            report = colours.contrast_report(value.branding.colour)
-        except colours.ColourError:
-            pass  # the domain rule reports the format
-        else:
-            if not any(r >= colours.AA_NORMAL for r in (report.white, report.black)):
-                found.append(
-                    Problem(
-                        ("media", "branding", "colour"),
-                        "varken vit eller svart text når kontrasten 4,5:1 på den här färgen",
-                        "warning",
-                        None,
-                        label_of(Branding, "colour"),
-                    )
-                )
-            elif report.white < colours.AA_NORMAL:
-                found.append(
-                    Problem(
-                        ("media", "branding", "colour"),
-                        f"vit text har kontrasten {colours.format_ratio(report.white)} "
-                        "(under 4,5:1); välj en mörkare färg om sidan visar vit text på den",
-                        "warning",
-                        None,
-                        label_of(Branding, "colour"),
-                    )
-                )
+        found = content_checks.media_problems(value)
         if self.logo_problem and value.branding.logo:
             found.append(
                 Problem(

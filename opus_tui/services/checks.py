@@ -20,7 +20,7 @@ Checker = Callable[[WebConfiguration], list[Problem]]
 # --- extension point ------------------------------------------------------------------------
 CHECKERS: list[Checker] = []
 # Modules that register checkers when imported (content helper: templates/analytics checks).
-CHECKER_MODULES: list[str] = []
+CHECKER_MODULES: list[str] = ["opus_tui.services.content_checks"]
 
 
 def register(checker: Checker) -> Checker:

@@ -22,13 +22,6 @@ from opus_tui.services.templates import Candidates, Channel, TemplateKind
 from opus_tui.widgets.field import FieldError
 
 
-def template_problems(channel: Channel, kind: TemplateKind, text: str) -> list[str]:
-    """The template's errors (Swedish), for the screen's problem list."""
-    if not text.strip():
-        return []
-    return [p.message for p in tpl.parse(text, kind).problems]
-
-
 class TemplateEditor(Vertical):
     DEFAULT_CSS = """
     TemplateEditor { height: auto; }
