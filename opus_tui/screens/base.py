@@ -61,7 +61,7 @@ class TabScreen(Screen[None]):
         Binding(
             "f2",
             "toggle_preview",
-            "Förhandsvisning",
+            "Förhandsvisa",
             id="preview",
             tooltip="Visa/dölj förhandsvisningen av bokningssidan",
         ),
@@ -167,7 +167,8 @@ class TabScreen(Screen[None]):
 
     # -- signals --------------------------------------------------------------------------------
     def _on_draft_changed(self, draft: WebConfiguration) -> None:
-        if not self._problems_pending:
+        # Screens in the background catch up in on_screen_resume.
+        if not self._problems_pending and self.is_current:
             self._problems_pending = True
             self.call_later(self._refresh_problems)
 

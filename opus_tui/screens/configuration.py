@@ -1,17 +1,476 @@
-"""Placeholder; the full Konfiguration screen follows."""
+"""Konfiguration: Databaser (name, ODBC connection string, masked password kept apart, Testa
+anslutning), Mitt konto (portal address, masked API key) and Certifikat (paths checked readable).
+
+Not part of the web configuration: it is loaded from and saved to the store's connection settings;
+passwords and keys go through ``store.set_secret`` and are never shown again (only "sparat")."""
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
 
-from opus_tui.screens.base import PlaceholderScreen
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from opus_tui.domain.connections import (
+    API_KEY_SECRET,
+    CERTIFICATE_KEY_PASSPHRASE_SECRET,
+    CertificateSettings,
+    ConnectionSettings,
+    DatabaseProfile,
+    PortalAccount,
+    database_secret_name,
+)
+from opus_tui.domain.fields import help_of, label_of
+from opus_tui.domain.problems import Problem, problems_from_validation_error
+from opus_tui.resources import stylesheet
+from opus_tui.screens.base import TabScreen
+from opus_tui.widgets.field import FieldError, FieldLabel
+
+PREFIX = ("connections",)
+KEEP = "(sparat — skriv för att byta)"
+NONE = "(inget sparat)"
 
 
-class ConfigurationScreen(PlaceholderScreen):
+@dataclass(frozen=True)
+class ConnectionsDraft:
+    """The Konfiguration tab's value: settings plus secrets typed but not yet saved."""
+
+    settings: ConnectionSettings
+    # database profile index -> the profile's name when loaded (None: new profile)
+    original_names: tuple[str | None, ...] = ()
+    secrets: tuple[tuple[str, str], ...] = ()  # ("db:<index>" | API_KEY_SECRET | ..., value)
+    removed: tuple[str, ...] = ()  # names of removed profiles (their passwords are deleted)
+
+    def secret(self, key: str) -> str | None:
+        return dict(self.secrets).get(key)
+
+    def with_secret(self, key: str, value: str) -> ConnectionsDraft:
+        """A typed secret; an emptied field means "keep the saved one"."""
+        secrets = dict(self.secrets)
+        if value:
+            secrets[key] = value
+        else:
+            secrets.pop(key, None)
+        return ConnectionsDraft(
+            self.settings, self.original_names, tuple(secrets.items()), self.removed
+        )
+
+
+def readable(path: str) -> str | None:
+    """Why the file cannot be used, or None."""
+    try:
+        with Path(path).expanduser().open("rb") as handle:
+            handle.read(1)
+    except FileNotFoundError:
+        return "filen finns inte"
+    except IsADirectoryError:
+        return "är en mapp, inte en fil"
+    except OSError:
+        return "filen kan inte läsas (behörighet?)"
+    return None
+
+
+class ConfigurationScreen(TabScreen):
     SECTION = "connections"
+    CSS_PATH = stylesheet("configuration.tcss")
+    CONTENT_SCROLLS = False
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding(
+            "f5",
+            "test_connection",
+            "Testa",
+            id="configuration.test",
+            tooltip="Testa anslutningen till den valda databasen",
+        ),
+    ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        empty = ConnectionsDraft(ConnectionSettings())
+        self.saved_draft = empty
+        self.draft_value = empty
+        self.present: set[str] = set()  # secret names the store holds
+        self.loaded = False
+        self.db_index: int | None = None
+
+    # -- value hooks ----------------------------------------------------------------------------
     def current_value(self) -> Any:
-        return None
+        return self.draft_value
 
     def saved_value(self) -> Any:
+        return self.saved_draft
+
+    def is_dirty(self) -> bool:
+        return self.draft_value != self.saved_draft
+
+    def edit(self, value: Any) -> None:
+        if value != self.draft_value:
+            self.draft_value = value
+            self._on_draft_changed(self.opus.draft)
+
+    def revert(self) -> None:
+        self.draft_value = self.saved_draft
+
+    def section_problems(self) -> list[Problem]:
+        settings = self.draft_value.settings
+        found: list[Problem] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a draft may hold unvalidated values
+            data = settings.model_dump()
+        try:
+            ConnectionSettings.model_validate(data)
+        except ValidationError as exc:
+            found += problems_from_validation_error(exc, ConnectionSettings, PREFIX)
+        cert = settings.certificate
+        for name in ("certificate_path", "key_path"):
+            path = getattr(cert, name)
+            why = readable(path) if isinstance(path, str) and path.strip() else None
+            if why:
+                label = label_of(CertificateSettings, name)
+                found.append(Problem((*PREFIX, "certificate", name), why, "error", path, label))
+        return found
+
+    def write(self, store: Any, value: Any) -> Any:
+        assert isinstance(value, ConnectionsDraft)
+        settings = ConnectionSettings.model_validate(value.settings.model_dump())
+        store.save_connections(settings)
+        for name in value.removed:
+            store.set_secret(database_secret_name(name), None)
+        for index, profile in enumerate(settings.databases):
+            typed = value.secret(f"db:{index}")
+            original = value.original_names[index] if index < len(value.original_names) else None
+            target = database_secret_name(profile.name)
+            if typed is not None:
+                store.set_secret(target, typed)
+            elif original is not None and original != profile.name:
+                store.set_secret(target, store.get_secret(database_secret_name(original)))
+                store.set_secret(database_secret_name(original), None)
+        for key in (API_KEY_SECRET, CERTIFICATE_KEY_PASSPHRASE_SECRET):
+            typed = value.secret(key)
+            if typed is not None:
+                store.set_secret(key, typed)
         return None
+
+    def after_save(self, value: Any) -> None:
+        assert isinstance(value, ConnectionsDraft)
+        self._load_from_store()
+
+    # -- composition ----------------------------------------------------------------------------
+    def compose_content(self) -> ComposeResult:
+        with TabbedContent(id="connection-tabs"):
+            with (
+                TabPane(label_of(ConnectionSettings, "databases"), id="pane-databases"),
+                Horizontal(id="databases"),
+            ):
+                with Vertical(id="db-side"):
+                    db_list = OptionList(id="db-list")
+                    db_list.border_title = label_of(ConnectionSettings, "databases")
+                    yield db_list
+                    with Horizontal(classes="button-row"):
+                        yield Button("Ny", id="db-new", compact=True)
+                        yield Button("Ta bort", id="db-remove", compact=True)
+                with VerticalScroll(id="db-fields"):
+                    yield from self._input(DatabaseProfile, "name", "db-name")
+                    yield from self._input(DatabaseProfile, "connection_string", "db-conn")
+                    yield Static("Lösenord", classes="field-label")
+                    yield Input(password=True, compact=True, id="db-password")
+                    yield from self._input(DatabaseProfile, "schema_map", "db-schema")
+                    with Horizontal(classes="button-row"):
+                        yield Button(
+                            "Testa anslutning", id="db-test", compact=True, variant="primary"
+                        )
+                    yield Static("", id="db-result", markup=False)
+                    yield FieldError((*PREFIX, "databases"), id="db-problems")
+            with (
+                TabPane(label_of(ConnectionSettings, "account"), id="pane-account"),
+                VerticalScroll(),
+            ):
+                yield from self._input(PortalAccount, "url", "account-url", ("account",))
+                yield Static("API-nyckel", classes="field-label")
+                yield Input(password=True, compact=True, id="api-key")
+                yield Static("Nyckeln visas aldrig; den sparas krypterad.", classes="hint")
+            with (
+                TabPane(label_of(ConnectionSettings, "certificate"), id="pane-certificate"),
+                VerticalScroll(),
+            ):
+                yield from self._input(
+                    CertificateSettings, "certificate_path", "cert-path", ("certificate",)
+                )
+                yield Static("", id="cert-path-state", classes="hint", markup=False)
+                yield from self._input(
+                    CertificateSettings, "key_path", "key-path", ("certificate",)
+                )
+                yield Static("", id="key-path-state", classes="hint", markup=False)
+                yield Static("Lösenfras för nyckeln", classes="field-label")
+                yield Input(password=True, compact=True, id="key-passphrase")
+
+    def _input(
+        self,
+        model: type[Any],
+        name: str,
+        widget_id: str,
+        path: tuple[str, ...] | None = None,
+    ) -> ComposeResult:
+        yield FieldLabel(model, name)
+        box = Input(compact=True, id=widget_id)
+        box.tooltip = help_of(model, name) or None
+        yield box
+        if path is not None:
+            yield FieldError((*PREFIX, *path, name))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._load_from_store()
+
+    @work(thread=True, exclusive=True, group="connections", exit_on_error=False)
+    def _load_from_store(self) -> None:
+        try:
+            store = self.opus.require_store()
+            settings = store.load_connections()
+            names = [database_secret_name(d.name) for d in settings.databases]
+            names += [API_KEY_SECRET, CERTIFICATE_KEY_PASSPHRASE_SECRET]
+            present = {n for n in names if store.has_secret(n)}
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Konfiguration", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._loaded, settings, present)
+
+    def _loaded(self, settings: ConnectionSettings, present: set[str]) -> None:
+        draft = ConnectionsDraft(settings, tuple(d.name for d in settings.databases))
+        self.saved_draft = self.draft_value = draft
+        self.present = present
+        self.loaded = True
+        self.load(draft)
+        self._refresh_problems()
+
+    def load(self, value: Any) -> None:
+        assert isinstance(value, ConnectionsDraft)
+        settings = value.settings
+        self._fill_db_list()
+        with self.prevent(Input.Changed):
+            self.query_one("#account-url", Input).value = settings.account.url
+            self.query_one("#cert-path", Input).value = settings.certificate.certificate_path
+            self.query_one("#key-path", Input).value = settings.certificate.key_path
+            for widget_id, key in (
+                ("#api-key", API_KEY_SECRET),
+                ("#key-passphrase", CERTIFICATE_KEY_PASSPHRASE_SECRET),
+            ):
+                box = self.query_one(widget_id, Input)
+                box.value = value.secret(key) or ""
+                box.placeholder = KEEP if key in self.present else NONE
+        self._show_paths()
+
+    # -- Databaser ------------------------------------------------------------------------------
+    def _fill_db_list(self) -> None:
+        db_list = self.query_one("#db-list", OptionList)
+        databases = self.draft_value.settings.databases
+        db_list.set_options(
+            Option(d.name or "(namnlös)", id=str(i)) for i, d in enumerate(databases)
+        )
+        if databases:
+            index = self.db_index if self.db_index is not None else 0
+            index = min(index, len(databases) - 1)
+            db_list.highlighted = index
+            self._show_db(index)
+        else:
+            self._show_db(None)
+
+    @on(OptionList.OptionHighlighted, "#db-list")
+    def _db_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_db(int(event.option.id or 0))
+
+    def _show_db(self, index: int | None) -> None:
+        self.db_index = index
+        databases = self.draft_value.settings.databases
+        profile = databases[index] if index is not None and index < len(databases) else None
+        for widget_id in ("#db-name", "#db-conn", "#db-password", "#db-schema", "#db-test"):
+            self.query_one(widget_id).disabled = profile is None
+        password = self.query_one("#db-password", Input)
+        with self.prevent(Input.Changed):
+            self.query_one("#db-name", Input).value = profile.name if profile else ""
+            self.query_one("#db-conn", Input).value = profile.connection_string if profile else ""
+            self.query_one("#db-schema", Input).value = profile.schema_map if profile else ""
+            typed = self.draft_value.secret(f"db:{index}") if index is not None else None
+            password.value = typed or ""
+        original = self._original_name(index)
+        saved = original is not None and database_secret_name(original) in self.present
+        password.placeholder = KEEP if saved else NONE
+        self.query_one("#db-problems", FieldError).path = (
+            (*PREFIX, "databases", index) if index is not None else (*PREFIX, "databases")
+        )
+        self.query_one("#db-result", Static).update(
+            "" if profile else "Inga databaser. Välj Ny för att lägga till en."
+        )
+
+    def _original_name(self, index: int | None) -> str | None:
+        names = self.draft_value.original_names
+        return names[index] if index is not None and index < len(names) else None
+
+    def _edit_profile(self, **changes: str) -> None:
+        index = self.db_index
+        value = self.draft_value
+        databases = list(value.settings.databases)
+        if index is None or index >= len(databases):
+            return
+        databases[index] = databases[index].model_copy(update=changes)
+        settings = value.settings.model_copy(update={"databases": databases})
+        self.edit(ConnectionsDraft(settings, value.original_names, value.secrets, value.removed))
+        if "name" in changes:
+            self.query_one("#db-list", OptionList).replace_option_prompt(
+                str(index), changes["name"] or "(namnlös)"
+            )
+
+    @on(Input.Changed, "#db-name")
+    def _db_name(self, event: Input.Changed) -> None:
+        self._edit_profile(name=event.value.strip())
+
+    @on(Input.Changed, "#db-conn")
+    def _db_conn(self, event: Input.Changed) -> None:
+        self._edit_profile(connection_string=event.value.strip())
+
+    @on(Input.Changed, "#db-schema")
+    def _db_schema(self, event: Input.Changed) -> None:
+        self._edit_profile(schema_map=event.value.strip())
+
+    @on(Input.Changed, "#db-password")
+    def _db_password(self, event: Input.Changed) -> None:
+        if self.db_index is not None:
+            self.edit(self.draft_value.with_secret(f"db:{self.db_index}", event.value))
+
+    @on(Button.Pressed, "#db-new")
+    def _db_new(self) -> None:
+        value = self.draft_value
+        databases = list(value.settings.databases)
+        taken = {d.name for d in databases}
+        name = next(f"Databas {n}" for n in range(1, 1000) if f"Databas {n}" not in taken)
+        databases.append(DatabaseProfile.model_construct(name=name, connection_string=""))
+        settings = value.settings.model_copy(update={"databases": databases})
+        names = (*value.original_names, *([None] * (len(databases) - len(value.original_names))))
+        self.db_index = len(databases) - 1
+        self.edit(ConnectionsDraft(settings, names, value.secrets, value.removed))
+        self._fill_db_list()
+        self.query_one("#db-name", Input).focus()
+
+    @on(Button.Pressed, "#db-remove")
+    def _db_remove(self) -> None:
+        index = self.db_index
+        value = self.draft_value
+        databases = list(value.settings.databases)
+        if index is None or index >= len(databases):
+            return
+        databases.pop(index)
+        names = list(value.original_names) + [None] * (len(databases) + 1)
+        original = names.pop(index)
+        secrets = []
+        for key, secret in value.secrets:
+            if key.startswith("db:"):
+                i = int(key[3:])
+                if i == index:
+                    continue
+                key = f"db:{i - 1}" if i > index else key
+            secrets.append((key, secret))
+        removed = value.removed + ((original,) if original else ())
+        settings = value.settings.model_copy(update={"databases": databases})
+        self.edit(
+            ConnectionsDraft(settings, tuple(names[: len(databases)]), tuple(secrets), removed)
+        )
+        self._fill_db_list()
+
+    @on(Button.Pressed, "#db-test")
+    def _db_test_pressed(self) -> None:
+        self.action_test_connection()
+
+    def action_test_connection(self) -> None:
+        index = self.db_index
+        databases = self.draft_value.settings.databases
+        if index is None or index >= len(databases):
+            self.notify("Välj en databas först.", severity="warning")
+            return
+        profile = databases[index]
+        try:
+            profile = DatabaseProfile.model_validate(profile.model_dump())
+        except ValidationError as exc:
+            problems = problems_from_validation_error(exc, DatabaseProfile)
+            self.query_one("#db-result", Static).update(
+                "Kan inte testa: " + "; ".join(f"{p.label}: {p.message}" for p in problems)
+            )
+            return
+        self.query_one("#db-result", Static).update(f"Ansluter till {profile.name}…")
+        self._test(profile, self.draft_value.secret(f"db:{index}"), self._original_name(index))
+
+    @work(thread=True, exclusive=True, group="db-test", exit_on_error=False)
+    def _test(self, profile: DatabaseProfile, typed: str | None, original: str | None) -> None:
+        try:
+            password = typed
+            if password is None and original is not None:
+                password = self.opus.require_store().get_secret(database_secret_name(original))
+            from opus_tui.services.opus_db import gateway_for_profile
+
+            result = f"✓ {gateway_for_profile(profile, password, timeout=10).test_connection()}"
+        except Exception as exc:  # OpusDatabaseError's text is Swedish and scrubbed
+            result = f"✗ Anslutningen misslyckades: {exc}"
+        self.app.call_from_thread(self._tested, result)
+
+    def _tested(self, result: str) -> None:
+        shown = self.query_one("#db-result", Static)
+        shown.update(result)
+        shown.set_class(result.startswith("✗"), "-failed")
+        shown.set_class(result.startswith("✓"), "-ok")
+
+    # -- Mitt konto and Certifikat --------------------------------------------------------------
+    @on(Input.Changed, "#account-url")
+    def _account_url(self, event: Input.Changed) -> None:
+        value = self.draft_value
+        account = value.settings.account.model_copy(update={"url": event.value.strip()})
+        settings = value.settings.model_copy(update={"account": account})
+        self.edit(ConnectionsDraft(settings, value.original_names, value.secrets, value.removed))
+
+    @on(Input.Changed, "#api-key")
+    def _api_key(self, event: Input.Changed) -> None:
+        self.edit(self.draft_value.with_secret(API_KEY_SECRET, event.value))
+
+    @on(Input.Changed, "#key-passphrase")
+    def _passphrase(self, event: Input.Changed) -> None:
+        self.edit(self.draft_value.with_secret(CERTIFICATE_KEY_PASSPHRASE_SECRET, event.value))
+
+    @on(Input.Changed, "#cert-path")
+    def _cert_path(self, event: Input.Changed) -> None:
+        self._edit_certificate(certificate_path=event.value.strip())
+
+    @on(Input.Changed, "#key-path")
+    def _key_path(self, event: Input.Changed) -> None:
+        self._edit_certificate(key_path=event.value.strip())
+
+    def _edit_certificate(self, **changes: str) -> None:
+        value = self.draft_value
+        cert = value.settings.certificate.model_copy(update=changes)
+        settings = value.settings.model_copy(update={"certificate": cert})
+        self.edit(ConnectionsDraft(settings, value.original_names, value.secrets, value.removed))
+        self._show_paths()
+
+    def _show_paths(self) -> None:
+        cert = self.draft_value.settings.certificate
+        for widget_id, path in (
+            ("#cert-path-state", cert.certificate_path),
+            ("#key-path-state", cert.key_path),
+        ):
+            state = self.query_one(widget_id, Static)
+            if not path:
+                state.update("Ingen fil vald.")
+            else:
+                why = readable(path)
+                state.update(f"✗ {why}" if why else "✓ filen kan läsas")
+
+    def extra_problems(self) -> Iterable[Problem]:
+        return ()

@@ -20,3 +20,13 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def focus_widget(pilot: Any, widget: Any, limit: int = 60) -> None:
+    """Press Tab until ``widget`` has the focus."""
+    app = pilot.app
+    for _ in range(limit):
+        if app.focused is widget:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"{widget!r} never got the focus (now {app.focused!r})")

@@ -11,7 +11,8 @@ from opus_tui.services.config_toml import export_toml
 from opus_tui.store.repository import Store
 from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.tab_bar import TabBar
-from tests.ui.helpers import focus, settle
+from tests.ui.conftest import FIXED_NOW
+from tests.ui.helpers import focus, focus_widget, settle
 
 
 def stored(store_url: str):
@@ -345,3 +346,88 @@ async def test_consent_dialog_space_ok_cancel_escape(make_app, store_url: str) -
         ("10", True, False),
         ("70", False, True),
     ]
+
+
+# -- Konfiguration --------------------------------------------------------------------------------
+
+
+async def test_configuration_database_password_masked_and_tested(
+    make_app, store_url: str, tmp_path
+) -> None:
+    from opus_tui.services.demo import create_demo_databases
+
+    (name, connection), *_ = create_demo_databases(tmp_path / "opus", FIXED_NOW.date())
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        await focus(pilot, "db-new")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "db-name"
+        await pilot.press("ctrl+u", *name, "tab", *connection, *";PWD=x")
+        await pilot.pause()
+        problems = app.screen.query_one("#db-problems", FieldError)
+        assert "lösenordet får inte stå i anslutningssträngen" in str(problems.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with Store.open(store_url) as store:
+            assert store.load_connections().databases == []
+        await focus(pilot, "db-conn")
+        await pilot.press("end", *("backspace" for _ in ";PWD=x"), "tab", *"hemligt", "f5")
+        await settle(pilot)
+        result = str(app.screen.query_one("#db-result", Static).render())
+        assert result.startswith("✓"), result
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "hemligt" not in app.export_screenshot()
+    with Store.open(store_url) as store:
+        (profile,) = store.load_connections().databases
+        assert (profile.name, profile.connection_string) == (name, connection)
+        assert store.get_secret(f"database:{name}") == "hemligt"
+
+
+async def test_configuration_account_and_certificate(
+    make_app, store_url: str, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # short relative paths: fewer keys to type
+    cert = tmp_path / "client.pem"
+    cert.write_text("-----BEGIN CERTIFICATE-----\n")
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        tabs = app.screen.query_one("#connection-tabs Tabs")
+        await focus_widget(pilot, tabs)
+        await pilot.press("right")  # Mitt konto
+        await focus(pilot, "account-url")
+        await pilot.press("ctrl+u", *"ftp://portal")
+        await pilot.pause()
+        assert "https://" in str(app.screen.query_one("#problems", Static).render()) or any(
+            "https://" in str(e.render()) for e in app.screen.query(FieldError)
+        )
+        await pilot.press("ctrl+u", *"https://portal.example.se", "tab", *"nyckel-123")
+        await focus_widget(pilot, tabs)
+        await pilot.press("right")  # Certifikat
+        await focus(pilot, "cert-path")
+        await pilot.press(*"saknas.pem")
+        await focus(pilot, "key-path")
+        await pilot.press(*"client.pem")
+        await pilot.pause()
+        assert "filen finns inte" in str(app.screen.query_one("#cert-path-state", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with Store.open(store_url) as store:
+            assert store.load_connections().certificate.key_path == ""
+        await focus(pilot, "cert-path")
+        await pilot.press("ctrl+u", *"client.pem")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "nyckel-123" not in app.export_screenshot()
+    with Store.open(store_url) as store:
+        settings = store.load_connections()
+        assert settings.account.url == "https://portal.example.se"
+        assert settings.certificate.certificate_path == "client.pem"
+        assert store.get_secret("portal:api_key") == "nyckel-123"
