@@ -522,14 +522,20 @@ MONTHS = (
 )
 
 
+def ordinal(day: int) -> str:
+    """Swedish ordinal: 1:a, 2:a, 3:e … 21:a, 22:a, 23:e, 31:a."""
+    return f"{day}:{'a' if day % 10 in (1, 2) and day not in (11, 12) else 'e'}"
+
+
 def day_label(moment: datetime) -> str:
-    """``Onsdag 1 april`` (local time)."""
-    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}"
+    """``Onsdag 1:a april`` (local time), as the booking page writes it."""
+    return f"{WEEKDAYS[moment.weekday()]} {ordinal(moment.day)} {MONTHS[moment.month - 1]}"
 
 
 def time_range(start: datetime, minutes: int) -> str:
+    """``8:00 - 8:30`` as on the booking page."""
     end = start + timedelta(minutes=minutes)
-    return f"{start:%H:%M} - {end:%H:%M}"
+    return f"{start.hour}:{start:%M} - {end.hour}:{end:%M}"
 
 
 SAMPLE_PATIENT = {

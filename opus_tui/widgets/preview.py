@@ -446,7 +446,9 @@ class PreviewPane(Widget, can_focus=True):
         for f in page.fields:
             if f.section != current_section:
                 current_section = f.section
-                add(Text(current_section, style="bold"))
+                add(Text("\n" + current_section, style="bold"))
+                if current_section == "Personuppgifter":
+                    add(Text("* Obligatoriska fält", style="dim"))
             label = f.label + (" *" if f.required else "")
             line = Text(f"  {label}: ", style="dim")
             line.append(f.value or "…")

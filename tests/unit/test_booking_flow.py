@@ -879,3 +879,16 @@ def test_explain_no_free_times() -> None:
     assert "inga lediga tider" in bf.explain(BASE, catalogue, "clinic:City Praktiken", NOW)
     late = NOW + timedelta(days=90)
     assert "har passerat" in bf.explain(BASE, CATALOGUE, "practitioner:Olle Ohlsson", late)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(1, "1:a"), (2, "2:a"), (3, "3:e"), (11, "11:e"), (12, "12:e"), (21, "21:a"), (31, "31:a")],
+)
+def test_swedish_ordinals(day: int, expected: str) -> None:
+    assert bf.ordinal(day) == expected
+
+
+def test_time_labels_as_on_the_booking_page() -> None:
+    assert bf.day_label(datetime(2026, 4, 1, 8, 0)) == "Onsdag 1:a april"
+    assert bf.time_range(datetime(2026, 4, 1, 8, 0), 30) == "8:00 - 8:30"
