@@ -36,7 +36,7 @@ from opus_tui.commands_palette import OpusCommands
 from opus_tui.domain.catalogue import Catalogue
 from opus_tui.domain.config import Section, WebConfiguration
 from opus_tui.domain.connections import API_KEY_SECRET
-from opus_tui.domain.problems import Problem, check
+from opus_tui.domain.problems import Problem
 from opus_tui.messages import StoreFailed, StoreOpened
 from opus_tui.resources import stylesheet
 from opus_tui.screens import TAB_BY_MODE, TABS
@@ -155,7 +155,9 @@ class OpusApp(App[int]):
             with warnings.catch_warnings():
                 # a draft may hold a value of the wrong type (e.g. an empty hours field)
                 warnings.simplefilter("ignore")
-                self._problems = (key, check(self.draft))
+                from opus_tui.services.checks import all_problems
+
+                self._problems = (key, all_problems(self.draft))
         return self._problems[1]
 
     def dirty_modes(self) -> frozenset[str]:

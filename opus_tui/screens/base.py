@@ -9,7 +9,6 @@ A subclass sets ``SECTION`` (a ``WebConfiguration`` section), yields its fields 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from opus_tui.domain.config import Section, WebConfiguration
 from opus_tui.domain.problems import Problem
+from opus_tui.lazy import Deferred
 from opus_tui.screens import TAB_BY_SECTION, Tab
 from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.tab_bar import TabBar
@@ -31,16 +30,6 @@ if TYPE_CHECKING:
     from opus_tui.app import OpusApp
 
 WIDE = 120  # columns from which the preview sits next to the tab content
-
-
-def preview_pane() -> Widget | None:
-    """The preview helper's pane, when that module exists."""
-    try:
-        module = importlib.import_module("opus_tui.widgets.preview")
-    except ImportError:
-        return None
-    pane: Widget = module.PreviewPane()
-    return pane
 
 
 class TabScreen(Screen[None]):
@@ -135,10 +124,8 @@ class TabScreen(Screen[None]):
             container = VerticalScroll if self.CONTENT_SCROLLS else Vertical
             with container(id="content", classes="tab-content"):
                 yield from self.compose_content()
-            pane = preview_pane()
-            if pane is not None:
-                with Vertical(id="preview-slot"):
-                    yield pane
+            with Vertical(id="preview-slot"):
+                yield Deferred("opus_tui.widgets.preview", "PreviewPane", id="preview")
         yield Static("", id="problems", markup=False)
         yield Static("", id="help-line", markup=False)
         yield Footer()
@@ -161,8 +148,12 @@ class TabScreen(Screen[None]):
 
     def _update_layout(self, width: int) -> None:
         wide = width >= WIDE
-        self.set_class(wide, "-wide")
-        self.set_class(not wide and self._preview_open, "-preview-open")
+        visible = (wide and not self._preview_hidden) or (not wide and self._preview_open)
+        deferred = self.query_one("#preview", Deferred)
+        if visible and deferred.realize() is None:
+            visible = False  # the preview module is not there (yet)
+        self.set_class(wide and deferred.available, "-wide")
+        self.set_class(not wide and self._preview_open and visible, "-preview-open")
         self.set_class(wide and self._preview_hidden, "-preview-hidden")
 
     # -- signals --------------------------------------------------------------------------------
@@ -286,7 +277,7 @@ class TabScreen(Screen[None]):
         self.notify(f"{self.tab.label} återställd till det senast sparade.", title="Återställt")
 
     def action_toggle_preview(self) -> None:
-        if not self.query("#preview-slot"):
+        if not self.query_one("#preview", Deferred).available:
             self.notify("Förhandsvisningen är inte tillgänglig ännu.", severity="warning")
             return
         if self.size.width >= WIDE:
