@@ -354,6 +354,7 @@ class PreviewPane(Widget, can_focus=True):
         page = self.page
         if page is None:
             return
+        self.border_subtitle = page.address
         if source is not None:
             catalogue, now = source
             label = SOURCE_LABELS.get(catalogue.source, catalogue.source)
