@@ -1,7 +1,9 @@
 """Start-up and memory of ``opus-tui`` against a bare Textual app, in a real pseudo-terminal.
 
-Both apps run alternately in the same run (bare, opus-tui, bare, ...), each on a fresh pty of
-the same size, timed from just before the spawn (see ``bench/ptyterm.py`` and
+The apps run alternately in the same run (bare, opus-tui, floor, then rotated), each on a fresh
+pty of the same size, timed from just before the spawn. The *floor* (``bench/floor_app.py``) is
+the Kliniker tab's widget tree and stylesheets without any opus-tui code: what Textual alone
+costs for that screen (see ``bench/ptyterm.py`` and
 ``docs/performance.md`` for the exact definitions):
 
 - *shown*: the first frame with the first tab's markers on screen — the tab label "Kliniker" and
@@ -70,6 +72,10 @@ def opus_command(store: Path) -> list[str]:
 
 def bare_command() -> list[str]:
     return [PYTHON, str(ROOT / "bench" / "bare_app.py")]
+
+
+def floor_command() -> list[str]:
+    return [PYTHON, str(ROOT / "bench" / "floor_app.py")]
 
 
 # -- stores ---------------------------------------------------------------------------------
@@ -224,21 +230,30 @@ def precompile() -> None:
 
 
 def startup_rows(
-    opus: Target, bare: Target, runs: int, cols: int, rows: int, log: Callable[[str], None]
+    opus: Target,
+    bare: Target,
+    floor: Target,
+    runs: int,
+    cols: int,
+    rows: int,
+    log: Callable[[str], None],
 ) -> list[dict[str, object]]:
-    for target in (bare, opus):  # warm-up: bytecode caches, page cache
+    targets = [bare, opus, floor]
+    for target in targets:  # warm-up: bytecode caches, page cache
         measure_once(target, cols, rows)
     for i in range(runs):
         last: dict[str, dict[str, float]] = {}
-        for target in (bare, opus) if i % 2 == 0 else (opus, bare):
+        for k in range(len(targets)):  # alternate, rotating who goes first
+            target = targets[(i + k) % len(targets)]
             last[target.name] = measure_once(target, cols, rows)
             for key, value in last[target.name].items():
                 target.add(key, value * 1000)
-        b, o = last[bare.name], last[opus.name]
+        b, o, f = last[bare.name], last[opus.name], last[floor.name]
         log(
             f"  run {i + 1}/{runs}: bare shown/keys {b['shown'] * 1000:.0f}/"
-            f"{b['keys'] * 1000:.0f} ms; opus-tui shown/keys/data {o['shown'] * 1000:.0f}/"
-            f"{o['keys'] * 1000:.0f}/{o.get('data', float('nan')) * 1000:.0f} ms"
+            f"{b['keys'] * 1000:.0f} ms; floor {f['shown'] * 1000:.0f}/{f['keys'] * 1000:.0f} "
+            f"ms; opus-tui shown/keys/data {o['shown'] * 1000:.0f}/{o['keys'] * 1000:.0f}/"
+            f"{o.get('data', float('nan')) * 1000:.0f} ms"
         )
     size = f"{cols}×{rows} pty"
     out = [
@@ -267,15 +282,29 @@ def startup_rows(
                 bare.times["keys"],
             )
         )
-    out.append(
+    out += [
         _row(
             "start: CPU time until first tab accepts keys",
             "ms",
             opus.times["cpu_keys"],
             "bare: CPU until accepts keys",
             bare.times["cpu_keys"],
-        )
-    )
+        ),
+        _row(
+            f"floor (Kliniker's widgets, no opus-tui code): accepts keys ({size})",
+            "ms",
+            floor.times["keys"],
+            "bare: accepts keys",
+            bare.times["keys"],
+        ),
+        _row(
+            "floor: CPU time until accepts keys",
+            "ms",
+            floor.times["cpu_keys"],
+            "bare: CPU until accepts keys",
+            bare.times["cpu_keys"],
+        ),
+    ]
     return out
 
 
@@ -293,7 +322,8 @@ def run() -> list[dict[str, object]]:
         demo = build_demo_store(tmp / "demo")
         bare = Target("bare", bare_command(), has_text(BARE_TEXT))
         opus = Target("opus-tui", opus_command(demo), has_text(*FIRST_TAB), has_text(DATA_TEXT))
-        result = startup_rows(opus, bare, runs, cols, rows, log)
+        floor = Target("floor", floor_command(), has_text(*FIRST_TAB))
+        result = startup_rows(opus, bare, floor, runs, cols, rows, log)
 
         started = time.perf_counter()
         large = build_large_store(tmp / "large.db", weeks)
