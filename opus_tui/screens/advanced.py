@@ -79,5 +79,8 @@ class AdvancedScreen(TabScreen):
         )
         self._show_report()
 
+    def section_problems(self) -> list[Problem]:
+        return content_checks.dedupe(super().section_problems())
+
     def extra_problems(self) -> Iterable[Problem]:
         return content_checks.advanced_problems(self.current_value())

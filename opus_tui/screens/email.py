@@ -90,6 +90,9 @@ class TemplatesScreen(TabScreen):
         value = self.current_value().model_copy(update={event.editor.kind.value: event.text})
         self.edit(value)
 
+    def section_problems(self) -> list[Problem]:
+        return content_checks.dedupe(super().section_problems())
+
     def extra_problems(self) -> Iterable[Problem]:
         return content_checks.email_problems(self.current_value())
 

@@ -32,7 +32,7 @@ from opus_tui.domain.fields import help_of, label_of
 from opus_tui.domain.problems import Problem
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
-from opus_tui.services import colours, content_checks
+from opus_tui.services import colours, content_checks, sanitize
 from opus_tui.widgets.field import FieldError, FieldLabel
 from opus_tui.widgets.image_view import ImageView
 
@@ -55,6 +55,11 @@ DEVIATION_STANDARD: dict[str, str] = {
 NO_CLINIC = "(välj klinik)"
 
 ClinicKey = tuple[str, str]
+
+
+def _preview(area_id: str) -> Static:
+    """The text as the booking page will show it (markup rendered), under its editor."""
+    return Static("", id=f"{area_id}-preview", classes="rendered", markup=False)
 
 
 def _text_area(
@@ -100,6 +105,7 @@ class MediaScreen(TabScreen):
                 getattr(texts, name), name, help_of(GeneralTexts, name), placeholder, tall=True
             )
             yield FieldError(("media", "texts", name))
+            yield _preview(name)
 
     def _compose_clinic(self, texts: ClinicTexts) -> ComposeResult:
         yield Label("Standard kliniktext", classes="group-title")
@@ -111,6 +117,7 @@ class MediaScreen(TabScreen):
         yield FieldLabel(ClinicTexts, "body")
         yield _text_area(texts.body, "standard-body", help_of(ClinicTexts, "body"))
         yield FieldError(("media", "clinic_texts", "body"))
+        yield _preview("standard-body")
         yield Label(label_of(ClinicTexts, "per_clinic"), classes="group-title")
         picker: Select[str] = Select(
             self._clinic_options(), prompt=NO_CLINIC, id="clinic", compact=True
@@ -122,6 +129,7 @@ class MediaScreen(TabScreen):
         yield Label(label_of(ClinicText, "body"), classes="field-label")
         yield _text_area("", "clinic-body", "Klinikspecifik text; tom: standardtexten visas")
         yield FieldError(("media", "clinic_texts", "per_clinic"))
+        yield _preview("clinic-body")
         yield Static("", id="clinics-with-text", classes="standard-note", markup=False)
 
     def _compose_branding(self, branding: Branding) -> ComposeResult:
@@ -161,6 +169,7 @@ class MediaScreen(TabScreen):
                     tooltip="Töm fältet så att standardtexten visas",
                 )
             yield FieldError(("media", "deviations", name))
+            yield _preview(f"dev-{name}")
 
     # -- loading --------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -202,6 +211,13 @@ class MediaScreen(TabScreen):
         if area.text != text:
             with self.prevent(TextArea.Changed):
                 area.load_text(text)
+        self._show_preview(area)
+
+    def _show_preview(self, area: TextArea) -> None:
+        shown = area.text  # empty: the placeholder already shows the standard text
+        preview = self.query_one(f"#{area.id}-preview", Static)
+        preview.update(sanitize.to_rich(shown) if shown.strip() else "")
+        preview.set_class(bool(shown.strip()), "-shown")
 
     def _set_input(self, input_id: str, text: str) -> None:
         field = self.query_one(f"#{input_id}", Input)
@@ -240,6 +256,8 @@ class MediaScreen(TabScreen):
 
     @on(TextArea.Changed)
     def _area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id and self.query(f"#{event.text_area.id}-preview"):
+            self._show_preview(event.text_area)
         area_id = event.text_area.id or ""
         if area_id in TEXT_AREAS:
             sub, name = TEXT_AREAS[area_id]
@@ -342,12 +360,11 @@ class MediaScreen(TabScreen):
     def _fit_logo(self, path: Path) -> None:
         from opus_tui.services.images import ImageError, fit_logo
 
-        problem: str | None = None
         info = ""
         data: bytes | None = None
-        if not path.is_file():
-            problem = f"filen {path} finns inte"
-        else:
+        # warms the cache of the same check the app runs on the draft
+        problem = content_checks.logo_problem(str(path))
+        if problem is None:
             try:
                 fitted = fit_logo(path)
             except ImageError as exc:
@@ -374,6 +391,9 @@ class MediaScreen(TabScreen):
         self._refresh_problems()
 
     # -- problems -------------------------------------------------------------------------------
+    def section_problems(self) -> list[Problem]:
+        return content_checks.dedupe(super().section_problems())
+
     def extra_problems(self) -> Iterable[Problem]:
         value: MediaSettings = self.current_value()
         found = content_checks.media_problems(value)

@@ -5,6 +5,7 @@ script. Used by the screens (per section) and by ``opus-tui check`` (registered 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from opus_tui.domain.config import (
@@ -106,19 +107,53 @@ def colour_problems(colour: str) -> list[Problem]:
 
 
 def logo_problem(logo: str) -> str | None:
-    """Why the logo file cannot be used (Swedish), or None. Reads the file (Pillow)."""
+    """Why the logo file cannot be used (Swedish), or None. Reads the file (Pillow) once per
+    version of the file (cached by path, size and modification time)."""
     if not logo:
         return None
     path = Path(logo).expanduser()
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
         return f"filen {path} finns inte"
+    if not path.is_file():
+        return f"{path} är ingen fil"
+    return _logo_problem(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _logo_problem(path: str, size: int, mtime_ns: int) -> str | None:
     from opus_tui.services.images import ImageError, fit_logo
 
+    del size, mtime_ns  # cache key only
     try:
-        fit_logo(path)
+        fit_logo(Path(path))
     except ImageError as exc:
         return str(exc)
     return None
+
+
+SMS_LENGTH_WARNING = "Bekräftelsen kan bli"
+
+
+def dedupe(problems: list[Problem]) -> list[Problem]:
+    """One copy of each problem. The app checks the whole draft with these same checks and a
+    screen adds its own (e.g. the SMS length with the real catalogue's names): for the SMS
+    length the last one per field wins, the screen's."""
+    last_length: dict[ProblemPath, int] = {}
+    for i, p in enumerate(problems):
+        if p.message.startswith(SMS_LENGTH_WARNING):
+            last_length[p.path] = i
+    seen: set[tuple[ProblemPath, str, str]] = set()
+    out: list[Problem] = []
+    for i, p in enumerate(problems):
+        if p.message.startswith(SMS_LENGTH_WARNING) and last_length[p.path] != i:
+            continue
+        key = (p.path, p.severity, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def media_problems(value: MediaSettings, *, check_logo: bool = False) -> list[Problem]:

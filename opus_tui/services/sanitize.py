@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "ul", "li", "a"})
@@ -139,3 +140,56 @@ def plain_text(text: str) -> str:
     out = _LINK.sub(link, text)
     out = _BOLD.sub(r"\1", out)
     return _ITALIC.sub(r"\1", out)
+
+
+def to_rich(text: str) -> Any:
+    """The markup as a Rich ``Text`` for a terminal preview: paragraphs, • bullets, bold,
+    italic, and links as underlined text followed by their address (bad links as written)."""
+    from rich.text import Text
+
+    out = Text()
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    blocks = [b.strip("\n") for b in _BLANK.split(normalised) if b.strip()]
+    for n, block in enumerate(blocks):
+        if n:
+            out.append("\n\n")
+        for m, line in enumerate(block.split("\n")):
+            if m:
+                out.append("\n")
+            item = _LIST_ITEM.match(line)
+            if item:
+                out.append("• ")
+                line = item.group(1)
+            _rich_inline(out, line)
+    return out
+
+
+def _rich_inline(out: Any, line: str) -> None:
+    pos = 0
+    for match in _LINK.finditer(line):
+        _rich_emphasis(out, line[pos : match.start()])
+        label, url = match.group(1), match.group(2)
+        if link_problem(url) is None:
+            out.append(label, style="underline")
+            out.append(f" ({url})", style="dim")
+        else:
+            out.append(match.group(0))
+        pos = match.end()
+    _rich_emphasis(out, line[pos:])
+
+
+def _rich_emphasis(out: Any, text: str) -> None:
+    spans: list[tuple[int, int, str, str]] = []
+    for m in _BOLD.finditer(text):
+        spans.append((m.start(), m.end(), m.group(1), "bold"))
+    for m in _ITALIC.finditer(text):
+        if not any(s <= m.start() < e for s, e, _, _ in spans):
+            spans.append((m.start(), m.end(), m.group(1), "italic"))
+    pos = 0
+    for start, end, inner, style in sorted(spans):
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        out.append(inner, style=style)
+        pos = end
+    out.append(text[pos:])

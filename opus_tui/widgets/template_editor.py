@@ -169,9 +169,7 @@ class TemplateEditor(Vertical):
                 if n:
                     text.append(" ")
                 text.append(f" {ch} ", style="reverse bold")
-        if estimate.warning:
-            text.append(f"\n⚠ {estimate.warning}")
-        counter.update(text)
+        counter.update(text)  # the warning itself is in the field's problem line above
         counter.set_class(bool(estimate.warning), "-warning")
 
     # -- events ---------------------------------------------------------------------------------

@@ -173,9 +173,10 @@ async def test_sms_counter_range_warning_and_ucs2(make_app) -> None:
         await _settle(pilot, app)
         shown = str(counter.render())
         assert "Uppskattad längd:" in shown and "1–2 SMS" in shown
-        assert "Bekräftelsen kan bli 2 SMS" in shown
-        problems = _problems(app)
-        assert any(p.severity == "warning" and "2 SMS" in p.message for p in problems)
+        problems = [p for p in _problems(app) if p.path == ("sms", "new_booking")]
+        assert len(problems) == 1  # the app's check and the screen's: one shown
+        assert problems[0].severity == "warning" and "kan bli 2 SMS" in problems[0].message
+        assert "Bekräftelsen kan bli 2 SMS" in str(editor.query_one(FieldError).render())
         editor.text_area.insert(" – ok")
         await _settle(pilot, app)
         shown = str(counter.render())
@@ -222,6 +223,8 @@ async def test_media_texts_links_checked(make_app, store_url: str) -> None:
         await pilot.press("ctrl+s")
         await _settle(pilot, app)
         assert _saved_config(store_url).media.texts.welcome_text.endswith("(https://klinik.se)")
+        preview = app.screen.query_one("#welcome_text-preview", Static)
+        assert str(preview.render()) == "Välkommen! Läs (https://klinik.se)"
 
 
 async def test_media_colour_contrast(make_app) -> None:
@@ -378,3 +381,25 @@ def test_snapshot(snap_compare, make_app, fixed_header, name, key, pane, size) -
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_sms_two_parts_and_ucs2(snap_compare, make_app, fixed_header) -> None:
+    """The counter's range, its warning and the marked UCS-2 characters."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("7")
+        await pilot.pause()
+        await pilot.press("f2")
+        editor = pilot.app.screen.query_one("#editor-new_booking", TemplateEditor)
+        editor.text_area.insert(
+            "Hej {patient_name}! Din tid hos {practitioner_name} på {clinic_name} "
+            "är {weekday} {date} kl. {start_time} – välkommen! Avboka senast "
+            "{cancellation_deadline} på {booking_page}."
+        )
+        await pilot.pause()
+        _freeze(pilot)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)

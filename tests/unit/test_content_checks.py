@@ -76,3 +76,23 @@ def test_advanced_script():
     pixel = "<script>fbq('init', '1');</script>"
     (warning,) = content_checks.advanced_problems(AdvancedSettings(analytics_script=pixel))
     assert warning.severity == "warning" and "IMY" in warning.message
+
+
+def test_dedupe_keeps_one_of_each_and_the_last_length_warning():
+    from opus_tui.domain.problems import Problem
+
+    a = Problem(("sms", "new_booking"), "Bekräftelsen kan bli 2 SMS (170 tecken)", "warning")
+    b = Problem(("sms", "new_booking"), "Bekräftelsen kan bli 3 SMS (320 tecken)", "warning")
+    c = Problem(("sms", "rebooking"), "Okänt kopplingsfält", "error")
+    assert content_checks.dedupe([a, c, b, c]) == [c, b]
+
+
+def test_logo_check_is_cached_per_file_version(tmp_path: Path):
+    logo = tmp_path / "l.png"
+    Image.new("RGB", (50, 20), "navy").save(logo)
+    content_checks._logo_problem.cache_clear()
+    assert content_checks.logo_problem(str(logo)) is None
+    assert content_checks.logo_problem(str(logo)) is None
+    assert content_checks._logo_problem.cache_info().hits == 1
+    logo.write_text("nu ingen bild")
+    assert "ingen bild" in (content_checks.logo_problem(str(logo)) or "")

@@ -166,3 +166,14 @@ def test_never_unsafe(text):
 @given(st.text(max_size=200))
 def test_never_unsafe_any_text(text):
     assert_safe(sanitize.to_html(text).html)
+
+
+def test_to_rich_terminal_preview():
+    text = sanitize.to_rich(
+        "Hej **du** och _du_!\n- ett\n- [sidan](https://a.se)\n\n[x](javascript:y) <b>"
+    )
+    assert text.plain == "Hej du och du!\n• ett\n• sidan (https://a.se)\n\n[x](javascript:y) <b>"
+    styles = {(text.plain[s.start : s.end], str(s.style)) for s in text.spans}
+    assert ("du", "bold") in styles
+    assert ("du", "italic") in styles
+    assert ("sidan", "underline") in styles
