@@ -505,21 +505,7 @@ class Store:
                     for t in catalogue.treatments
                 ),
             )
-            _bulk(
-                session,
-                OnlineTimeRow,
-                (
-                    {
-                        "database": t.database,
-                        "practitioner_id": t.practitioner_id,
-                        "clinic_id": t.clinic_id,
-                        "start_at": t.start,
-                        "end_at": t.end,
-                        "treatment_id": t.treatment_id,
-                    }
-                    for t in catalogue.times
-                ),
-            )
+            _bulk_times(session, catalogue.times)
 
     def catalogue_fetched_at(self) -> dict[str, datetime | None]:
         """When each database's snapshot was fetched."""
@@ -724,6 +710,70 @@ def _columns(table: Any, *names: str) -> Any:
     """A Core SELECT of some columns of a table class (rows as plain tuples)."""
     t: Table = table.__table__
     return sa_select(*(t.c[n] for n in names))
+
+
+_TIME_COLUMNS = ("database", "practitioner_id", "clinic_id", "start_at", "end_at", "treatment_id")
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    # SQLAlchemy's storage format for DATETIME on SQLite (what it parses back).
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
+
+
+def _bulk_times(session: Session, times: Iterable[OnlineTime]) -> None:
+    """The online times straight through the driver's executemany: the bulk of a snapshot
+    (200k rows) without SQLAlchemy's per-value processing."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # COPY on the session's own connection (same transaction): the fastest bulk path.
+        columns = ", ".join(_TIME_COLUMNS)
+        cursor = conn.connection.cursor()
+        try:
+            with cursor.copy(f"COPY online_time ({columns}) FROM STDIN") as copy:
+                for t in times:
+                    copy.write_row(
+                        (
+                            t.database,
+                            t.practitioner_id,
+                            t.clinic_id,
+                            _naive_utc(t.start),
+                            _naive_utc(t.end),
+                            t.treatment_id,
+                        )
+                    )
+        finally:
+            cursor.close()
+        return
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    sql = (
+        f"INSERT INTO online_time ({', '.join(_TIME_COLUMNS)}) "
+        f"VALUES ({', '.join([mark] * len(_TIME_COLUMNS))})"
+    )
+    convert = _sqlite_datetime if sqlite else _naive_utc
+    chunk: list[tuple[Any, ...]] = []
+    for t in times:
+        chunk.append(
+            (
+                t.database,
+                t.practitioner_id,
+                t.clinic_id,
+                convert(t.start),
+                convert(t.end),
+                t.treatment_id,
+            )
+        )
+        if len(chunk) >= INSERT_CHUNK:
+            conn.exec_driver_sql(sql, chunk)
+            chunk = []
+    if chunk:
+        conn.exec_driver_sql(sql, chunk)
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
 def _bulk(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
