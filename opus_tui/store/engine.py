@@ -123,10 +123,20 @@ def migrate(url: str) -> None:
         if _stored_revision(engine) == HEAD_REVISION:
             return
         from alembic import command
+        from alembic.util import CommandError
 
         config = alembic_config(url)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        try:
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except CommandError:
+            from opus_tui.store.errors import StoreError
+            from opus_tui.store.location import describe
+
+            raise StoreError(
+                f"butiken {describe(url)} har en schemaversion som denna opus-tui inte känner "
+                "till (skapad av en nyare version?)"
+            ) from None
     finally:
         engine.dispose()

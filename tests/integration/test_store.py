@@ -425,3 +425,15 @@ def test_concurrent_saves_from_two_processes(store_url: str) -> None:
     finally:
         a.close()
         b.close()
+
+
+def test_store_from_a_newer_version(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    with Store.open(url):
+        pass
+    conn = sqlite3.connect(tmp_path / "new.db")
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    with pytest.raises(StoreError, match="schemaversion"):
+        Store.open(url)
