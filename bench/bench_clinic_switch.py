@@ -1,0 +1,122 @@
+"""Kliniker with a large chain: time per clinic switch and per filter keystroke.
+
+A synthetic chain of 300 clinics × 30 practitioners (``services.demo.chain_catalogue``, in
+memory) against a 3-clinic chain of the same shape, measured in the same run, in the real app
+headless (Pilot, 80×24). One *clinic switch* is moving the highlight in *Välj klinik* to another
+clinic and waiting until the app is idle again (the practitioner list refilled and repainted).
+One *filter keystroke* is a character typed into the clinic filter until idle (the list
+refiltered and repainted). Rows: wall-clock milliseconds (including Pilot's wait for idle, a
+floor of some tens of ms) and the main thread's CPU milliseconds (``*_cpu``) for the same step.
+
+Environment: BENCH_CLINIC_SWITCHES (default 60), BENCH_FILTER_ROUNDS (default 6).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from opus_tui.domain.catalogue import Catalogue
+
+
+def _catalogue(clinics: int, practitioners: int) -> Catalogue:
+    from opus_tui.services.demo import chain_catalogue, generate_chain
+
+    return chain_catalogue(generate_chain(clinics, practitioners, 1, seed=20261127))
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+async def _measure(
+    catalogue: Catalogue, store: Path, switches: int, rounds: int
+) -> dict[str, list[float]]:
+    from textual.widgets import Input, OptionList
+
+    from opus_tui.app import OpusApp
+
+    app = OpusApp(f"sqlite:///{store}", catalogue=catalogue)
+    switch_ms: list[float] = []
+    switch_cpu: list[float] = []
+    filter_ms: list[float] = []
+    filter_cpu: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        clinic_list = app.screen.query_one("#clinic-list", OptionList)
+        count = clinic_list.option_count
+        clinic_list.focus()
+        await pilot.pause()
+        for i in range(switches):
+            target = (i * 7 + 1) % count
+            began, cpu = time.perf_counter(), time.thread_time()
+            clinic_list.highlighted = target
+            await pilot.pause()
+            switch_cpu.append((time.thread_time() - cpu) * 1000)
+            switch_ms.append((time.perf_counter() - began) * 1000)
+        clinic_filter = app.screen.query_one("#clinic-filter", Input)
+        clinic_filter.focus()
+        await pilot.pause()
+        for _ in range(rounds):
+            for key in ("1", "2", "backspace", "backspace", "k", "backspace"):
+                began, cpu = time.perf_counter(), time.thread_time()
+                await pilot.press(key)
+                filter_cpu.append((time.thread_time() - cpu) * 1000)
+                filter_ms.append((time.perf_counter() - began) * 1000)
+    return {
+        "switch": switch_ms,
+        "switch_cpu": switch_cpu,
+        "filter": filter_ms,
+        "filter_cpu": filter_cpu,
+    }
+
+
+def _row(name: str, values: list[float], base_name: str, base: list[float]) -> dict[str, Any]:
+    median = statistics.median(values)
+    base_median = statistics.median(base)
+    return {
+        "name": name,
+        "unit": "ms",
+        "median": round(median, 2),
+        "p95": round(_p95(values), 2),
+        "baseline_name": base_name,
+        "baseline_median": round(base_median, 2),
+        "ratio": round(median / base_median, 2) if base_median else None,
+    }
+
+
+def run() -> list[dict[str, Any]]:
+    switches = int(os.environ.get("BENCH_CLINIC_SWITCHES", "60"))
+    rounds = int(os.environ.get("BENCH_FILTER_ROUNDS", "6"))
+    tmp = Path(tempfile.mkdtemp(prefix="opus-bench-clinics-"))
+    large = _catalogue(300, 30)
+    small = _catalogue(3, 30)
+    # Alternate small/large twice; keep the second (warm) measurement of each.
+    results: dict[str, dict[str, list[float]]] = {}
+    for label, catalogue in (("small", small), ("large", large)) * 2:
+        results[label] = asyncio.run(_measure(catalogue, tmp / f"{label}.db", switches, rounds))
+    rows = []
+    for key, name in (
+        ("switch", "clinic_switch"),
+        ("switch_cpu", "clinic_switch_cpu"),
+        ("filter", "clinic_filter_keystroke"),
+        ("filter_cpu", "clinic_filter_keystroke_cpu"),
+    ):
+        rows.append(
+            _row(f"{name}_300x30", results["large"][key], f"{name}_3x30", results["small"][key])
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row, file=sys.stdout)
