@@ -398,6 +398,21 @@ class _Ctx:
                 return True
         return False
 
+    def treatments_available(self, db: str, cid: str, pid: str) -> set[str] | None:
+        """The treatments this practitioner has free times for at this clinic; None when a
+        free time is for any treatment."""
+        cp = self.idx.times.get((db, cid, pid))
+        out: set[str] = set()
+        if cp is None:
+            return out
+        now, weekend = self.now, self.weekend
+        for key, (wd, we) in cp.last.items():
+            if (wd is not None and wd > now) or (weekend and we is not None and we > now):
+                if not key:
+                    return None
+                out.add(key)
+        return out
+
     def practitioner_ok(self, db: str, cid: str, pid: str) -> bool:
         p = self.idx.practitioner_at.get((db, cid, pid)) or self.idx.practitioners.get((db, pid))
         return p is not None and p.active
@@ -1026,18 +1041,32 @@ def _treatment_groups(ctx: _Ctx, choices: Choices) -> list[OptionGroup]:
     if cons.practitioner is not None:
         dbs = [d for d in dbs if d == cons.practitioner[0]]
     options: list[Option] = []
-    pairs = [(c, p) for c, p in _pairs(ctx, cons) if _pair_ok_any(ctx, c, p, cons)]
+    # Which web treatments have a free time with some open clinic and practitioner: one pass
+    # over the pairs, stopping once every treatment is found.
+    web = {
+        db: {t.treatment_id for t in ctx.idx.treatments_of.get(db, []) if t.create_in_web}
+        for db in dbs
+    }
+    found: dict[str, set[str]] = {db: set() for db in dbs}
+    missing = sum(len(v) for v in web.values())
+    if cons.time is None:
+        for c, p in _pairs(ctx, cons):
+            if missing == 0:
+                break
+            have = found.get(c.database)
+            if have is None or not ctx.practitioner_ok(c.database, c.clinic_id, p.practitioner_id):
+                continue
+            new = ctx.treatments_available(c.database, c.clinic_id, p.practitioner_id)
+            new = (web[c.database] if new is None else new & web[c.database]) - have
+            have |= new
+            missing -= len(new)
     for db in dbs:
         for t in ctx.idx.treatments_of.get(db, []):
             if not t.create_in_web:
                 continue
             if cons.time is not None and cons.time.treatment_id not in (None, t.treatment_id):
                 continue
-            ok = cons.time is not None or any(
-                c.database == db
-                and ctx.available(c.database, c.clinic_id, p.practitioner_id, t.treatment_id)
-                for c, p in pairs
-            )
+            ok = cons.time is not None or t.treatment_id in found[db]
             value = _treatment_value(t)
             options.append(
                 Option(
@@ -1056,14 +1085,6 @@ def _treatment_groups(ctx: _Ctx, choices: Choices) -> list[OptionGroup]:
     if more:
         out.append(more)
     return out
-
-
-def _pair_ok_any(
-    ctx: _Ctx, c: PublishedClinic, p: PublishedPractitioner, cons: _Constraints
-) -> bool:
-    if cons.time is not None:
-        return True
-    return _pair_ok(ctx, c, p, None)
 
 
 def _practitioner_groups(ctx: _Ctx, choices: Choices) -> list[OptionGroup]:
