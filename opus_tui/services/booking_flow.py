@@ -1888,6 +1888,32 @@ class Subject:
     booking_id: str = ""
 
 
+def subjects_of(action: Action, choices: Choices) -> list[Subject]:
+    """What :func:`explain` can say about an option: the thing itself and, for a practitioner,
+    the photo."""
+    if action.kind != "choose":
+        return []
+    if action.step == CLINIC and not action.value.startswith(ANY_CLINIC_PREFIX):
+        db, cid = _split(action.value, 2)
+        return [Subject("clinic", db, cid)]
+    if action.step == TREATMENT:
+        db, tid = _split(action.value, 2)
+        return [Subject("treatment", db, treatment_id=tid)]
+    if action.step == PRACTITIONER and action.value != ANY_PRACTITIONER:
+        db, pid = _split(action.value, 2)
+        clinic = choices.pick(CLINIC) or ""
+        cid = "" if clinic.startswith(ANY_CLINIC_PREFIX) else _split(clinic, 2)[1]
+        return [Subject("practitioner", db, cid, pid), Subject("photo", db, cid, pid)]
+    if action.step == TIME:
+        db, cid, pid, iso, _tid = _split(action.value, 5)
+        try:
+            start = datetime.fromisoformat(iso)
+        except ValueError:
+            return []
+        return [Subject("time", db, cid, pid, start=start)]
+    return []
+
+
 def parse_subject(catalogue: Catalogue, text: str) -> Subject:
     """``practitioner:Olle Ohlsson``, ``clinic:City Praktiken``, ``treatment:Lagning``,
     ``photo:Olle Ohlsson@OpusTandläkarna``, ``booking:b1`` (names or ids)."""

@@ -170,6 +170,13 @@ class PreviewPane(Widget, can_focus=True):
             "escape", "back", "Tillbaka", show=False, id="preview.back.esc", tooltip="Tillbaka"
         ),
         Binding("r", "restart", "Börja om", id="preview.restart", tooltip="Börja om bokningen"),
+        Binding(
+            "question_mark",
+            "explain",
+            "Varför?",
+            id="preview.explain",
+            tooltip="Förklara regeln bakom det markerade valet (bild, titel, tider)",
+        ),
     ]
 
     class Recompute(Message):
@@ -334,6 +341,24 @@ class PreviewPane(Widget, can_focus=True):
 
     def action_restart(self) -> None:
         self._apply(bf.RESTART)
+
+    def explanation(self) -> str:
+        """Why the highlighted option looks as it does (the engine's rules), or ''."""
+        if self.page is None:
+            return ""
+        actions = self.page.selectable()
+        if not actions:
+            return ""
+        action = actions[min(self.cursor, len(actions) - 1)]
+        config, catalogue, now = self.config, self.catalogue, self.now()
+        return "\n".join(
+            bf.explain(config, catalogue, subject, now)
+            for subject in bf.subjects_of(action, self.choices)
+        )
+
+    def action_explain(self) -> None:
+        text = self.explanation()
+        self.notify(text or "Inget att förklara för det här valet.", title="Varför?")
 
     def choose(self, action: bf.Action) -> None:
         """Take ``action`` as the patient would (tests and scripts)."""

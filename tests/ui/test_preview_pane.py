@@ -280,3 +280,18 @@ async def test_a_large_catalogue_is_indexed_off_the_ui_thread() -> None:
         assert pane.page is not None and pane.page.kind == "clinic"
         assert kinds <= {"loading", "clinic"}
         assert "Kedjetandvården 0001" in pane.plain_text()
+
+
+async def test_explain_the_highlighted_practitioner() -> None:
+    catalogue = demo_catalogue(TODAY)
+    app = Host(demo_configuration(catalogue), catalogue)
+    async with app.run_test(size=(100, 40)) as pilot:
+        pane = app.query_one(PreviewPane)
+        pane.focus()
+        await pilot.press("enter", "enter", "down")  # OpusTandläkarna, Undersökning, Olle
+        assert pane.page is not None and pane.page.kind == "practitioner"
+        text = pane.explanation()
+        assert "Olle Ohlsson erbjuds." in text
+        assert "Ingen bild: Olle Ohlsson har ingen profilbild" in text
+        await pilot.press("question_mark")  # shows it as a notification; must not fail
+        await pilot.pause()

@@ -892,3 +892,21 @@ def test_swedish_ordinals(day: int, expected: str) -> None:
 def test_time_labels_as_on_the_booking_page() -> None:
     assert bf.day_label(datetime(2026, 4, 1, 8, 0)) == "Onsdag 1:a april"
     assert bf.time_range(datetime(2026, 4, 1, 8, 0), 30) == "8:00 - 8:30"
+
+
+def test_subjects_of_options_explain_what_they_show() -> None:
+    choices = bf.Choices()
+    for s in ("clinic", "treatment"):
+        action = bf.page(BASE, CATALOGUE, choices, NOW).first_choice()
+        assert action is not None
+        assert [x.kind for x in bf.subjects_of(action, choices)] == [s]
+        choices = bf.step(BASE, CATALOGUE, choices, action, NOW)
+    page = bf.page(BASE, CATALOGUE, choices, NOW)
+    lena = page.find("practitioner", "Lena Svensson")
+    assert lena is not None
+    kinds = [x.kind for x in bf.subjects_of(lena, choices)]
+    assert kinds == ["practitioner", "photo"]
+    texts = [bf.explain(BASE, CATALOGUE, x, NOW) for x in bf.subjects_of(lena, choices)]
+    assert texts == ["Lena Svensson erbjuds.", "Bilden på Lena Svensson visas (samtycke finns)."]
+    anyone = page.find("practitioner", "Vilken behandlare som helst")
+    assert anyone is not None and bf.subjects_of(anyone, choices) == []
