@@ -90,6 +90,23 @@ class TemplatesScreen(TabScreen):
         value = self.current_value().model_copy(update={event.editor.kind.value: event.text})
         self.edit(value)
 
+    def _focus_problem(self, problem: Problem) -> None:
+        """A blocked save puts the cursor on the first faulty merge field."""
+        super()._focus_problem(problem)
+        if problem.path[:1] != (self.SECTION,) or len(problem.path) != 2:
+            return
+        try:
+            kind = TemplateKind(str(problem.path[1]))
+        except ValueError:
+            return  # e.g. the sender
+        editor = self.editor(kind)
+        parsed = tpl.parse(editor.text, kind)
+        if parsed.problems:
+            position = parsed.problems[0].position
+            self.query_one("#templates", TabbedContent).active = f"pane-{kind.value}"
+            editor.text_area.cursor_location = (position.line - 1, position.column - 1)
+            editor.text_area.focus()
+
     def section_problems(self) -> list[Problem]:
         return content_checks.dedupe(super().section_problems())
 

@@ -140,6 +140,8 @@ async def test_email_unknown_field_blocks_save_with_position(make_app, store_url
         assert "Okänt kopplingsfält '{datum}'" in text
         assert "rad 1, kolumn 9" in text and "Menade du {date}?" in text
         assert _saved_config(store_url).email.new_booking == ""
+        assert app.focused is editor.text_area
+        assert editor.text_area.cursor_location == (0, 8)  # on "{datum}"
 
 
 async def test_email_bad_sender_is_a_field_error(make_app) -> None:
