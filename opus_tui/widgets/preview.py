@@ -211,10 +211,23 @@ class PreviewPane(Widget, can_focus=True):
             signal = getattr(app, name, None)
             if signal is not None:
                 signal.subscribe(self, self._on_signal, immediate=True)
+        # A pane on a tab that was not shown missed changes: catch up when its tab returns.
+        for name in ("screen_change_signal", "mode_change_signal"):
+            signal = getattr(app, name, None)
+            if signal is not None:
+                signal.subscribe(self, self._on_screen_change)
         self.recompute()
 
     def _on_signal(self, _data: object) -> None:
         self.post_message(self.Recompute())
+
+    def _on_screen_change(self, _data: object) -> None:
+        if self._stale:
+            self.call_after_refresh(self._catch_up)
+
+    def _catch_up(self) -> None:
+        if self._stale and self.is_on_screen_now():
+            self.recompute()
 
     def on_preview_pane_recompute(self, _message: PreviewPane.Recompute) -> None:
         if not self.is_on_screen_now():

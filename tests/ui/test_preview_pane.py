@@ -76,6 +76,24 @@ async def test_any_clinic_appears_in_the_pane_without_saving_and_goes_on_revert(
         assert saved.flexibility.general.any_clinic is False
 
 
+async def test_a_pane_on_another_tab_catches_up_when_shown(tmp_path: Path) -> None:
+    url, _ = demo_store(tmp_path, any_clinic=False)
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        first = pane_of(app)  # Kliniker's pane
+        await pilot.press("4")
+        await settle(pilot)
+        await focus(pilot, "general-any_clinic")
+        await pilot.press("space")
+        await settle(pilot)
+        assert "Vilken som helst: LUND" in pane_of(app).plain_text()
+        await pilot.press("1")
+        await settle(pilot)
+        assert pane_of(app) is first
+        assert "Vilken som helst: LUND" in first.plain_text()
+
+
 async def test_the_pane_is_walkable_like_a_patient(tmp_path: Path) -> None:
     url, _ = demo_store(tmp_path, any_clinic=False)
     app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
