@@ -14,7 +14,8 @@ Contract (other parts rely on it):
   is replaced wholesale (store opened); screens refill their fields then.
   ``app.status_changed: Signal[str]`` carries the header's connection state.
 - Tabs are MODES in the manual's order (``opus_tui.screens.TABS``), switched with 1–9 (when focus
-  is not in a text field), alt+1–9, ctrl+pageup/pagedown and the command palette.
+  is not in a text field), ctrl+pageup/pagedown and the command palette; alt+1–9 too where the
+  terminal reports it as such (many send it as another character, e.g. tmux: "¡").
 - Quitting with unsaved changes asks first (Spara / Kasta / Avbryt).
 """
 
@@ -30,6 +31,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 from textual.signal import Signal
 
 from opus_tui.commands_palette import OpusCommands
@@ -268,6 +270,8 @@ class OpusApp(App[int]):
         self.switch_mode(modes[(index + step) % len(modes)])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("go", "next_tab") and isinstance(self.screen, ModalScreen):
+            return False  # a dialog is open: keys belong to it
         if action == "go" and parameters and parameters[0] == self.current_mode:
             return None  # greyed out: already there
         return True

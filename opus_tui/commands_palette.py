@@ -29,7 +29,7 @@ class OpusCommands(Provider):
                 (
                     f"Gå till {tab.label}",
                     partial(app.run_action, f"go('{tab.mode}')"),
-                    f"Flik {number} ({number} eller alt+{number})",
+                    f"Flik {number} (tangent {number}; ctrl+pageup/pagedown bläddrar)",
                 )
             )
         commands.append(("Avsluta", partial(app.run_action, "quit"), "Frågar om osparat (ctrl+q)"))

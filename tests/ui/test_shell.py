@@ -113,3 +113,16 @@ async def test_quit_dialog_discard_exits_without_saving(make_app, store_url: str
     assert app.return_code == 0
     with Store.open(store_url) as store:
         assert store.load_config().subdomain.name == ""
+
+
+async def test_tab_keys_do_nothing_while_a_dialog_is_open(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.update_draft("subdomain", SubdomainSettings(name="kliniken"))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("4", "ctrl+pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitDialog)
+        assert app.current_mode == "kliniker"
