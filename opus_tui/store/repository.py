@@ -795,11 +795,16 @@ def _bulk(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
 
 
 def open_store(given: str | None = None, *, create: bool = True) -> Store:
-    """Open the store named by ``--store`` (or $OPUS_TUI_STORE, or the default location)."""
+    """Open the store named by ``--store`` (or $OPUS_TUI_STORE, or the default location).
+
+    A store named with ``--store`` must exist unless ``create``; the configured one
+    ($OPUS_TUI_STORE or the default) is created on first use, as the app does (the default
+    location's directory too)."""
     from opus_tui.store.location import STORE_ENV, store_url
 
-    default = not given and not os.environ.get(STORE_ENV)
-    return Store.open(store_url(given), create=create or default, create_parent=default)
+    configured = not given
+    default = configured and not os.environ.get(STORE_ENV)
+    return Store.open(store_url(given), create=create or configured, create_parent=default)
 
 
 __all__ = [

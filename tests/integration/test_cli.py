@@ -87,12 +87,16 @@ def test_export_import_export_is_byte_identical(run: Run, demo_store: Path, tmp_
     assert 'name = "tandmottagningen"' in stdout
 
 
-def test_default_store_location(run: Run, tmp_path: Path) -> None:
-    """Without --store: $OPUS_TUI_STORE (here a new file) is created by import."""
-    a = tmp_path / "a.toml"
+def test_configured_store_is_created_on_first_use(run: Run, tmp_path: Path) -> None:
+    """Without --store: $OPUS_TUI_STORE (here a new file) is created, as the app would."""
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    ok(run("export", str(a)))
+    assert (tmp_path / "env-store.db").exists()
+    ok(run("import", str(a)))
+    ok(run("export", str(b)))
+    assert a.read_bytes() == b.read_bytes()
     a.write_text('[subdomain]\nname = "abc"\n', encoding="utf-8")
     ok(run("import", str(a)))
-    assert (tmp_path / "env-store.db").exists()
     assert 'name = "abc"' in ok(run("export", "-")).stdout
 
 
