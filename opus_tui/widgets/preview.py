@@ -9,10 +9,12 @@ has focus: up/down, enter to choose, backspace/escape to go back, r to start aga
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from rich.console import RenderableType
 from rich.style import Style
@@ -69,6 +71,10 @@ class _Body:
     blocks: list[RenderableType] = field(default_factory=list)
     # block index of each selectable action, in the order of Page.selectable()
     anchors: list[int] = field(default_factory=list)
+
+
+# The patient's path in the preview, per app: walking on one tab continues on the next.
+_SHARED_CHOICES: WeakKeyDictionary[Any, bf.Choices] = WeakKeyDictionary()
 
 
 class PageLines(ScrollView, can_focus=False):
@@ -188,7 +194,8 @@ class PreviewPane(Widget, can_focus=True):
     def __init__(self, *, id: str | None = "preview-pane", classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = "Förhandsgranskning"
-        self.choices = bf.Choices()
+        self._own_choices = bf.Choices()
+        self._painted_choices: bf.Choices | None = None
         self.page: bf.Page | None = None
         self.cursor = 0
         self.recomputes = 0  # how many times the page was computed (tests, bench)
@@ -198,6 +205,20 @@ class PreviewPane(Widget, can_focus=True):
         self._fresh = True  # a new page: put the cursor on its first option
         self._photos: dict[tuple[str, int, int], RenderableType | None] = {}
         self._painted: dict[str, object] = {}
+
+    # -- the patient's path: one per app, shared by the panes of all tabs ----------------------
+    @property
+    def choices(self) -> bf.Choices:
+        try:
+            return _SHARED_CHOICES.get(self.app, self._own_choices)
+        except Exception:  # not mounted yet
+            return self._own_choices
+
+    @choices.setter
+    def choices(self, value: bf.Choices) -> None:
+        self._own_choices = value
+        with suppress(Exception):  # not mounted yet
+            _SHARED_CHOICES[self.app] = value
 
     # -- composition and signals ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -222,11 +243,11 @@ class PreviewPane(Widget, can_focus=True):
         self.post_message(self.Recompute())
 
     def _on_screen_change(self, _data: object) -> None:
-        if self._stale:
-            self.call_after_refresh(self._catch_up)
+        self.call_after_refresh(self._catch_up)
 
     def _catch_up(self) -> None:
-        if self._stale and self.is_on_screen_now():
+        behind = self._stale or self._painted_choices != self.choices
+        if behind and self.is_on_screen_now():
             self.recompute()
 
     def on_preview_pane_recompute(self, _message: PreviewPane.Recompute) -> None:
@@ -301,6 +322,7 @@ class PreviewPane(Widget, can_focus=True):
         try:
             self.choices = bf.replay(config, catalogue, self.choices, now)
             self.page = bf.page(config, catalogue, self.choices, now)
+            self._painted_choices = self.choices
         except Exception as exc:  # a half-edited draft must never take the app down
             self.page = bf.Page(
                 kind="error",

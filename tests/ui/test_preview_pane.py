@@ -93,6 +93,18 @@ async def test_a_pane_on_another_tab_catches_up_when_shown(tmp_path: Path) -> No
         assert pane_of(app) is first
         assert "Vilken som helst: LUND" in first.plain_text()
 
+        # The patient's path is shared: walked here, it continues on the Flexibilitet tab.
+        first.focus()
+        await pilot.pause()
+        await pilot.press("down", "enter")  # past "Vilken som helst: LUND": OpusTandläkarna
+        assert first.page is not None and first.page.kind == "treatment"
+        await pilot.press("4")
+        await settle(pilot)
+        flex = pane_of(app)
+        assert flex is not first
+        assert flex.page is not None and flex.page.kind == "treatment"
+        assert "OpusTandläkarna" in flex.page.summary
+
 
 async def test_the_pane_is_walkable_like_a_patient(tmp_path: Path) -> None:
     url, _ = demo_store(tmp_path, any_clinic=False)
