@@ -538,13 +538,32 @@ def test_each_setting_alone_changes_the_preview(case: Case) -> None:
         assert case.needle in new, new
 
 
-def test_every_general_and_registration_and_booking_setting_has_a_case() -> None:
-    from opus_tui.domain.config import BookingSettings, GeneralSettings, RegistrationSettings
+def test_every_setting_of_the_booking_page_has_a_case() -> None:
+    from opus_tui.domain import config as m
 
     ids = {c.id for c in CASES}
-    for model in (GeneralSettings, RegistrationSettings, BookingSettings):
+    for model in (m.GeneralSettings, m.RegistrationSettings, m.BookingSettings):
         for name in model.model_fields:
             assert name in ids, name
+    prefixed: list[tuple[str, type[m.Section]]] = [
+        ("subdomain", m.SubdomainSettings),
+        ("email", m.EmailSettings),
+        ("sms", m.SmsSettings),
+        ("advanced", m.AdvancedSettings),
+        ("branding", m.Branding),
+        ("deviations", m.DeviationTexts),
+        ("practitioners", m.PractitionerSettings),
+        ("clinics", m.ClinicsSettings),
+    ]
+    for prefix, section in prefixed:
+        for name in section.model_fields:
+            assert any(i.startswith(f"{prefix}.{name}") for i in ids), f"{prefix}.{name}"
+    for name in m.GeneralTexts.model_fields:
+        assert name in ids, name
+    # Kliniktext: the standard heading and text, and the clinic-specific ones.
+    assert {"clinic_texts.standard", "clinic_texts.per_clinic"} <= ids
+    # Bokningssteg ordning: merged view here; every order in test_every_step_order_walks_….
+    assert {"merged_view", "steps.order"} <= ids
 
 
 # --- the manual's example path -----------------------------------------------------------------
