@@ -845,14 +845,15 @@ def _booking_page(ctx: _Ctx, choices: Choices) -> Page:
     buttons: list[Button] = []
     effects: tuple[TextBlock, ...] = ()
     confirm_method = ""
+    merged = len(steps) > 1
     for s in steps:
         if s == CLINIC:
             groups += _clinic_groups(ctx, choices)
         elif s == TREATMENT:
             texts.append(_clinic_text(ctx, choices))
-            groups += _treatment_groups(ctx, choices)
+            groups += _titled(_treatment_groups(ctx, choices), s, merged)
         elif s == PRACTITIONER:
-            groups += _practitioner_groups(ctx, choices)
+            groups += _titled(_practitioner_groups(ctx, choices), s, merged)
         elif s == TIME:
             groups += _time_groups(ctx, choices)
         elif s == DETAILS:
@@ -877,7 +878,7 @@ def _booking_page(ctx: _Ctx, choices: Choices) -> Page:
         buttons.append(Button("Tillbaka", BACK))
     return Page(
         kind=steps[-1] if steps != (TIME, DETAILS) else TIME,
-        heading=" & ".join(STEP_HEADINGS[s] for s in steps),
+        heading=_crumb_label(steps) if merged else STEP_HEADINGS[steps[0]],
         breadcrumb=crumbs,
         header_buttons=header,
         texts=tuple(t for t in texts if t.heading or t.body),
@@ -889,6 +890,13 @@ def _booking_page(ctx: _Ctx, choices: Choices) -> Page:
         effects=effects,
         confirm_method=confirm_method,
     )
+
+
+def _titled(groups: list[OptionGroup], s: str, merged: bool) -> list[OptionGroup]:
+    """On a merged page each step's options come under the step's own heading."""
+    if not merged or not groups or groups[0].heading:
+        return groups
+    return [replace(groups[0], heading=STEP_HEADINGS[s]), *groups[1:]]
 
 
 def _nothing_to_choose(ctx: _Ctx, s: str) -> str:
