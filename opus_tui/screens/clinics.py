@@ -25,6 +25,7 @@ from opus_tui.widgets.field import FieldError
 
 PUBLISHED_LABEL = label_of(PublishedClinic, "practitioners")  # "Tillagda behandlare"
 GROUP_LABEL = label_of(PublishedClinic, "group")
+EXPAND_ALL_LIMIT = 600  # published practitioners shown at once; above, one clinic at a time
 
 
 class CatalogueIndex:
@@ -80,6 +81,7 @@ class ClinicsScreen(TabScreen):
         self.database: str | None = None
         self.clinic_id: str | None = None  # the clinic chosen under Välj klinik
         self._filter = ""
+        self._expanded: int | None = None  # compact mode: the clinic showing its practitioners
 
     # -- composition ----------------------------------------------------------------------------
     def compose_content(self) -> ComposeResult:
@@ -287,15 +289,23 @@ class ClinicsScreen(TabScreen):
         return _parse_row(option_id)
 
     def _fill_published(self, highlight: tuple[int, int | None] | None = None) -> None:
+        """Rebuild Tillagda behandlare. With very many rows (a large chain) only the clinic
+        under the cursor shows its practitioners: OptionList measures every row on a rebuild."""
         published = self.query_one("#published", OptionList)
         value: ClinicsSettings = self.current_value()
+        count = sum(len(c.practitioners) for c in value.published)
+        compact = count > EXPAND_ALL_LIMIT
+        self._expanded = highlight[0] if compact and highlight is not None else None
         options: list[Option] = []
         target = None
         for ci, clinic in enumerate(value.published):
-            head = _clinic_head(clinic)
+            expanded = not compact or ci == self._expanded
+            head = _clinic_head(clinic, None if expanded else len(clinic.practitioners))
             if highlight == (ci, None):
                 target = len(options)
             options.append(Option(head, id=f"c:{ci}"))
+            if not expanded:
+                continue
             for pi, p in enumerate(clinic.practitioners):
                 if highlight == (ci, pi):
                     target = len(options)
@@ -303,7 +313,6 @@ class ClinicsScreen(TabScreen):
                 row = Text(f"  • {p.name or p.practitioner_id}{title}")
                 options.append(Option(row, id=f"p:{ci}:{pi}"))
         published.set_options(options)
-        count = sum(len(c.practitioners) for c in value.published)
         published.border_title = f"{PUBLISHED_LABEL} ({count})"
         if options:
             published.highlighted = target if target is not None else 0
@@ -315,6 +324,10 @@ class ClinicsScreen(TabScreen):
 
     @on(OptionList.OptionHighlighted, "#published")
     def _published_highlighted(self) -> None:
+        key = self._highlighted_key()
+        if self._expanded is not None and key is not None and key[0] != self._expanded:
+            self._fill_published(key)  # compact mode: open the clinic under the cursor
+            return
         self._show_group()
 
     def _show_group(self) -> None:
@@ -348,8 +361,9 @@ class ClinicsScreen(TabScreen):
     def _relabel_clinic(self, index: int) -> None:
         # Only the clinic's own row changes: keep the cursor and avoid rebuilding the list.
         clinic = self.current_value().published[index]
+        collapsed = None if self._expanded in (None, index) else len(clinic.practitioners)
         self.query_one("#published", OptionList).replace_option_prompt(
-            f"c:{index}", _clinic_head(clinic)
+            f"c:{index}", _clinic_head(clinic, collapsed)
         )
 
     def action_move(self, step: int) -> None:
@@ -413,10 +427,12 @@ class ClinicsScreen(TabScreen):
         self.action_move(1)
 
 
-def _clinic_head(clinic: PublishedClinic) -> Text:
+def _clinic_head(clinic: PublishedClinic, collapsed: int | None = None) -> Text:
     group = f"  [{clinic.group}]" if clinic.group.strip() else "  [ogrupperad]"
     head = Text(f"{clinic.name or clinic.clinic_id} ({clinic.database})", style="bold")
     head.append(group, style="italic" if clinic.group.strip() else "dim italic")
+    if collapsed is not None:
+        head.append(f"  ▸ {collapsed} behandlare", style="dim")
     return head
 
 

@@ -431,3 +431,43 @@ async def test_configuration_account_and_certificate(
         assert settings.account.url == "https://portal.example.se"
         assert settings.certificate.certificate_path == "client.pem"
         assert store.get_secret("portal:api_key") == "nyckel-123"
+
+
+async def test_clinics_large_chain_shows_one_clinic_at_a_time(make_app, store_url: str) -> None:
+    from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
+    from opus_tui.screens.clinics import EXPAND_ALL_LIMIT
+
+    per_clinic = 25
+    n_clinics = EXPAND_ALL_LIMIT // per_clinic + 1
+    clinics = ClinicsSettings(
+        published=[
+            PublishedClinic(
+                database="Kedjan",
+                clinic_id=str(c),
+                name=f"Klinik {c}",
+                practitioners=[
+                    PublishedPractitioner(practitioner_id=f"{c}-{p}", name=f"Behandlare {p}")
+                    for p in range(per_clinic)
+                ],
+            )
+            for c in range(n_clinics)
+        ]
+    )
+    with Store.open(store_url) as store:
+        store.save_section("clinics", clinics)
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        published = app.screen.query_one("#published", OptionList)
+        assert published.option_count == n_clinics + per_clinic  # first clinic open
+        await focus(pilot, "published")
+        await pilot.press("end")  # the last clinic's row: it opens, the first one closes
+        await pilot.pause()
+        assert published.option_count == n_clinics + per_clinic
+        await pilot.press("down", "alt+down")  # its first practitioner moves down one
+        await pilot.pause()
+        moved = app.draft.clinics.published[-1].practitioners
+        assert [p.practitioner_id for p in moved[:2]] == [
+            f"{n_clinics - 1}-1",
+            f"{n_clinics - 1}-0",
+        ]
