@@ -524,8 +524,10 @@ class PreviewPane(Widget, can_focus=True):
                 style = "dim"
             add(Text(label, style=style), b.action if b.enabled else None)
         if page.summary:
-            add(Text("Dina val", style="bold"))
+            add(Text("\nDina val", style="bold"))
             add(Text("\n".join(f"  {line}" for line in page.summary)))
+        if page.effects:
+            add(Text("\nNär patienten bekräftar (syns inte på sidan):", style="dim italic"))
         for effect in page.effects:
             add(Text(f"— {effect.heading} —", style="bold magenta"))
             add(Text(effect.body, style="magenta"))
