@@ -5,8 +5,10 @@ memory) against a 3-clinic chain of the same shape, measured in the same run, in
 headless (Pilot, 80×24). One *clinic switch* is moving the highlight in *Välj klinik* to another
 clinic and waiting until the app is idle again (the practitioner list refilled and repainted).
 One *filter keystroke* is a character typed into the clinic filter until idle (the list
-refiltered and repainted). Rows: wall-clock milliseconds (including Pilot's wait for idle, a
-floor of some tens of ms) and the main thread's CPU milliseconds (``*_cpu``) for the same step.
+refiltered and repainted). One *published move* is alt+down/up on a practitioner in
+Tillagda behandlare holding every practitioner of the chain (9,000 vs 90). Rows: wall-clock
+milliseconds (including Pilot's wait for idle, a floor of some tens of ms) and the main thread's
+CPU milliseconds (``*_cpu``) for the same step.
 
 Environment: BENCH_CLINIC_SWITCHES (default 60), BENCH_FILTER_ROUNDS (default 6).
 """
@@ -48,6 +50,8 @@ async def _measure(
     switch_cpu: list[float] = []
     filter_ms: list[float] = []
     filter_cpu: list[float] = []
+    move_ms: list[float] = []
+    move_cpu: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -72,7 +76,41 @@ async def _measure(
                 await pilot.press(key)
                 filter_cpu.append((time.thread_time() - cpu) * 1000)
                 filter_ms.append((time.perf_counter() - began) * 1000)
+        # Tillagda behandlare holding every practitioner of the chain: alt+down on a row.
+        from opus_tui.domain.config import (
+            ClinicsSettings,
+            PublishedClinic,
+            PublishedPractitioner,
+        )
+
+        published = ClinicsSettings(
+            published=[
+                PublishedClinic(
+                    database=c.database,
+                    clinic_id=c.clinic_id,
+                    name=c.name,
+                    practitioners=[
+                        PublishedPractitioner(practitioner_id=p.practitioner_id, name=p.name)
+                        for p in catalogue.practitioners_of(c.database, c.clinic_id)
+                    ],
+                )
+                for c in catalogue.clinics
+            ]
+        )
+        app.update_draft("clinics", published)
+        app.screen.load(published)  # type: ignore[attr-defined]
+        published_list = app.screen.query_one("#published", OptionList)
+        published_list.focus()
+        await pilot.pause()
+        await pilot.press("end", "up", "up", "up")
+        for i in range(rounds * 4):
+            began, cpu = time.perf_counter(), time.thread_time()
+            await pilot.press("alt+down" if i % 2 == 0 else "alt+up")
+            move_cpu.append((time.thread_time() - cpu) * 1000)
+            move_ms.append((time.perf_counter() - began) * 1000)
     return {
+        "move": move_ms,
+        "move_cpu": move_cpu,
         "switch": switch_ms,
         "switch_cpu": switch_cpu,
         "filter": filter_ms,
@@ -110,6 +148,8 @@ def run() -> list[dict[str, Any]]:
         ("switch_cpu", "clinic_switch_cpu"),
         ("filter", "clinic_filter_keystroke"),
         ("filter_cpu", "clinic_filter_keystroke_cpu"),
+        ("move", "published_move"),
+        ("move_cpu", "published_move_cpu"),
     ):
         rows.append(
             _row(f"{name}_300x30", results["large"][key], f"{name}_3x30", results["small"][key])
