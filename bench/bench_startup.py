@@ -284,6 +284,13 @@ def startup_rows(
         )
     out += [
         _row(
+            "start: CPU time until first tab shown",
+            "ms",
+            opus.times["cpu_shown"],
+            "bare: CPU until Static shown",
+            bare.times["cpu_shown"],
+        ),
+        _row(
             "start: CPU time until first tab accepts keys",
             "ms",
             opus.times["cpu_keys"],
@@ -296,6 +303,13 @@ def startup_rows(
             floor.times["keys"],
             "bare: accepts keys",
             bare.times["keys"],
+        ),
+        _row(
+            "floor: CPU time until shown",
+            "ms",
+            floor.times["cpu_shown"],
+            "bare: CPU until Static shown",
+            bare.times["cpu_shown"],
         ),
         _row(
             "floor: CPU time until accepts keys",
