@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -58,6 +58,19 @@ def clinic_prompt(clinic: CatalogueClinic) -> str:
     return f"{clinic.name}{city}"
 
 
+class ClinicList(OptionList):
+    """Välj klinik: typing a letter here continues in the filter above (digits switch tabs)."""
+
+    def on_key(self, event: events.Key) -> None:
+        character = event.character
+        if character and character.isalpha():
+            event.stop()
+            event.prevent_default()
+            box = self.screen.query_one("#clinic-filter", Input)
+            box.focus()
+            box.insert_text_at_cursor(character)
+
+
 class PublishedList(OptionList):
     """Tillagda behandlare: clinic rows with their practitioners below them."""
 
@@ -93,11 +106,12 @@ class ClinicsScreen(TabScreen):
                 clinic_filter = Input(
                     placeholder="Välj klinik – skriv för att filtrera",
                     compact=True,
+                    select_on_focus=False,
                     id="clinic-filter",
                 )
                 clinic_filter.tooltip = "Filtrera klinikerna på namn, ort eller id."
                 yield clinic_filter
-                clinics = OptionList(id="clinic-list")
+                clinics = ClinicList(id="clinic-list")
                 clinics.border_title = "Välj klinik"
                 clinics.tooltip = "Välj klinik; dess behandlare visas nedan."
                 yield clinics

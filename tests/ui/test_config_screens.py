@@ -3,7 +3,7 @@ revert, invalid values that block the save with their message."""
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, OptionList, Select, Static
+from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
 from opus_tui.app import OpusApp
 from opus_tui.domain.config import MERGED_ORDER, StepKind
@@ -68,9 +68,10 @@ async def test_clinics_filter_remove_and_revert(make_app, store_url: str) -> Non
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await focus(pilot, "clinic-filter")
-        await pilot.press(*"lund")
+        await focus(pilot, "clinic-list")
+        await pilot.press(*"lund")  # typing in the list continues in the filter
         await pilot.pause()
+        assert app.screen.query_one("#clinic-filter", Input).value == "lund"
         clinic_list = app.screen.query_one("#clinic-list", OptionList)
         assert clinic_list.option_count == 1
         await focus(pilot, "practitioner-list")

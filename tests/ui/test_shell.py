@@ -126,3 +126,29 @@ async def test_tab_keys_do_nothing_while_a_dialog_is_open(make_app) -> None:
         await pilot.pause()
         assert isinstance(app.screen, QuitDialog)
         assert app.current_mode == "kliniker"
+
+
+async def test_palette_revert_and_save_act_on_the_current_tab(make_app, store_url: str) -> None:
+    from opus_tui.store.repository import Store
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("3")
+        await pilot.pause()
+        app.update_draft("subdomain", SubdomainSettings(name="forsta"))
+        for command in ("Spara Underdomän", "Återställ Underdomän"):
+            if command.startswith("Återställ"):
+                app.update_draft("subdomain", SubdomainSettings(name="andra"))
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*command)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.draft.subdomain.name == "forsta"
+    with Store.open(store_url) as store:
+        assert store.load_config().subdomain.name == "forsta"
