@@ -46,7 +46,18 @@ FIRST_TAB = ("Kliniker", "Välj klinik")
 DATA_TEXT = "OpusTandläkarna"
 LARGE_DATA_TEXT = "Kedjetandvården 0001"
 STORE_OPEN = "(öppen)"  # the header once the full store is open
-TAB_KEYS = "123456789"
+TAB_KEYS = "23456789"  # from Kliniker through Konfiguration, then back with "1"
+TAB_LABELS = (
+    "Kliniker",
+    "Behandlare",
+    "Underdomän",
+    "Flexibilitet",
+    "Media",
+    "E-post",
+    "SMS",
+    "Avancerat",
+    "Konfiguration",
+)
 DATA_TIMEOUT = 20.0
 
 
@@ -193,6 +204,8 @@ def measure_rss(target: Target, cols: int, rows: int, visit_tabs: bool) -> float
         if visit_tabs:
             for key in [*TAB_KEYS, "1"]:
                 app.send(key)
+                # the current tab shows its full label in the tab bar
+                app.wait_for(has_text(f"{key} {TAB_LABELS[int(key) - 1]}"), timeout=60)
                 app.settle(quiet=0.5, timeout=60)
         app.settle(quiet=1.0, timeout=30)
         return app.status("VmHWM") / 1024
