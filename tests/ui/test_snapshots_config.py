@@ -87,11 +87,15 @@ def _runner(keys: tuple[str, ...], size: tuple[int, int]):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        for key in keys:
+        tab, *rest = keys
+        await pilot.press(tab)
+        await pilot.pause()
+        if size[0] >= 120:
+            await pilot.press("f2")  # before any dialog opens: F2 belongs to the tab
+            await pilot.pause()
+        for key in rest:
             await pilot.press(key)
             await pilot.pause()
-        if size[0] >= 120 and pilot.app.screen.query("#preview"):
-            await pilot.press("f2")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         _freeze(pilot)
