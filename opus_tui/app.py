@@ -295,31 +295,48 @@ class OpusApp(App[int]):
             self.save_all_then_exit()
 
     def save_all_then_exit(self) -> None:
-        """Save every dirty tab (each its own revision); exit when all succeeded."""
+        """Save every dirty tab (each its own revision); exit when all succeeded. A tab with
+        errors is shown with its errors instead, and nothing is saved."""
         from opus_tui.screens.base import TabScreen
 
-        screens: list[TabScreen] = []
-        for mode in self.dirty_modes():
-            stack = self._screen_stacks.get(mode)
-            if not stack or not isinstance(stack[0], TabScreen):
+        jobs: list[tuple[str, Any, TabScreen | None]] = []
+        dirty = self.dirty_modes()
+        for mode in TABS_ORDER:
+            if mode not in dirty:
                 continue
-            screen = stack[0]
-            errors = [p for p in screen.section_problems() if p.is_error]
+            tab = TAB_BY_MODE[mode]
+            stack = self._screen_stacks.get(mode)
+            screen = stack[0] if stack and isinstance(stack[0], TabScreen) else None
+            if screen is not None:
+                errors = [p for p in screen.section_problems() if p.is_error]
+                value = screen.current_value()
+            else:
+                errors = [p for p in self.problems() if p.is_error and p.path[:1] == (tab.section,)]
+                value = getattr(self.draft, tab.section)
             if errors:
                 self.switch_mode(mode)
-                screen.action_save()  # shows the errors at their fields
+                self.call_after_refresh(self._show_save_errors)
                 return
-            screens.append(screen)
-        self._save_all(screens)
+            jobs.append((tab.section, value, screen))
+        self._save_all(jobs)
+
+    def _show_save_errors(self) -> None:
+        from opus_tui.screens.base import TabScreen
+
+        if isinstance(self.screen, TabScreen):
+            self.screen.action_save()  # refuses, and shows the errors at their fields
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _save_all(self, screens: list[Any]) -> None:
+    def _save_all(self, jobs: list[tuple[str, Any, Any]]) -> None:
         try:
             store = self.require_store()
-            for screen in screens:
-                value = screen.current_value()
-                screen.write(store, value)
-                self.call_from_thread(screen.after_save, value)
+            for section, value, screen in jobs:
+                if screen is not None:
+                    screen.write(store, value)
+                    self.call_from_thread(screen.after_save, value)
+                else:
+                    store.save_section(section, value)
+                    self.call_from_thread(self.mark_saved, section, value)
         except Exception as exc:
             self.call_from_thread(
                 self.notify, str(exc), title="Kan inte spara", severity="error", timeout=10

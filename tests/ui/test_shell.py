@@ -152,3 +152,55 @@ async def test_palette_revert_and_save_act_on_the_current_tab(make_app, store_ur
         assert app.draft.subdomain.name == "forsta"
     with Store.open(store_url) as store:
         assert store.load_config().subdomain.name == "forsta"
+
+
+async def test_quit_dialog_save_with_errors_stays_and_shows_them(make_app, store_url) -> None:
+    from opus_tui.widgets.field import FieldError
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        app.update_draft("subdomain", SubdomainSettings.model_construct(name="-fel-"))
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("enter")  # Spara
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert app.current_mode == "underdoman"
+        error = app.screen.query_one(FieldError)
+        assert "bindestreck" in str(error.render())
+
+
+async def test_digits_typed_in_a_text_field_stay_there(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        app.screen.query_one("#name").focus()
+        await pilot.press(*"klinik24")
+        await pilot.pause()
+        assert app.current_mode == "underdoman"
+        assert app.draft.subdomain.name == "klinik24"
+
+
+async def test_quit_dialog_saves_a_tab_never_opened(make_app, store_url: str) -> None:
+    from opus_tui.store.repository import Store
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        app.update_draft("subdomain", SubdomainSettings(name="oppnad-aldrig"))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 0
+    with Store.open(store_url) as store:
+        assert store.load_config().subdomain.name == "oppnad-aldrig"
