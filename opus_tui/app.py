@@ -45,6 +45,7 @@ from opus_tui.screens import TAB_BY_MODE, TABS
 from opus_tui.store.location import describe
 
 Clock = Callable[[], datetime]
+CATALOGUE_DAYS = 56  # online times read ahead: eight weeks
 
 
 def _tab_bindings() -> list[Binding]:
@@ -228,6 +229,64 @@ class OpusApp(App[int]):
         self.notify(message.error, title="Butiken", severity="error", timeout=10)
         if self.catalogue is None:
             self.set_catalogue(self._demo_catalogue())
+
+    # -- catalogue from the Opus databases ------------------------------------------------------
+    def action_refresh_catalogue(self) -> None:
+        """Hämta katalog: read every configured Opus database (a thread worker)."""
+        self.notify("Hämtar kliniker och behandlare från Opus-databaserna…", title="Katalog")
+        self._refresh_catalogue()
+
+    @work(thread=True, exclusive=True, group="catalogue", exit_on_error=False)
+    def _refresh_catalogue(self) -> None:
+        from datetime import timedelta
+
+        from opus_tui.domain.connections import database_secret_name
+        from opus_tui.services.opus_db import gateway_for_profile, merge_catalogues
+
+        try:
+            store = self.require_store()
+            profiles = store.load_connections().databases
+        except Exception as exc:
+            self.call_from_thread(self.notify, str(exc), title="Katalog", severity="error")
+            return
+        if not profiles:
+            self.call_from_thread(
+                self.notify,
+                "Inga databaser är konfigurerade (Konfiguration › Databaser).",
+                title="Katalog",
+                severity="warning",
+            )
+            return
+        start = self.clock().replace(hour=0, minute=0, second=0, microsecond=0)
+        end = start + timedelta(days=CATALOGUE_DAYS)
+        fetched: list[Catalogue] = []
+        failures: list[str] = []
+        for profile in profiles:
+            try:
+                password = store.get_secret(database_secret_name(profile.name))
+                gateway = gateway_for_profile(profile, password)
+                fetched.append(gateway.fetch_catalogue(profile.name, start, end))
+            except Exception as exc:  # OpusDatabaseError: Swedish, password scrubbed
+                failures.append(f"{profile.name}: {exc}")
+        if not fetched:
+            self.call_from_thread(
+                self.notify, "\n".join(failures), title="Katalog", severity="error", timeout=10
+            )
+            return
+        catalogue = merge_catalogues(fetched)
+        try:
+            store.save_catalogue(catalogue)
+        except Exception as exc:
+            failures.append(f"ögonblicksbilden sparades inte: {exc}")
+        self.call_from_thread(self._catalogue_fetched, catalogue, failures)
+
+    def _catalogue_fetched(self, catalogue: Catalogue, failures: list[str]) -> None:
+        self.set_catalogue(catalogue)
+        names = ", ".join(catalogue.databases)
+        text = f"{len(catalogue.clinics)} kliniker och {len(catalogue.practitioners)} behandlare"
+        self.notify(f"{text} från {names}.", title="Katalog hämtad")
+        if failures:
+            self.notify("\n".join(failures), title="Katalog", severity="warning", timeout=10)
 
     def _demo_catalogue(self) -> Catalogue:
         demo = _optional("opus_tui.services.demo")

@@ -32,6 +32,13 @@ class OpusCommands(Provider):
                     f"Flik {number} (tangent {number}; ctrl+pageup/pagedown bläddrar)",
                 )
             )
+        commands.append(
+            (
+                "Hämta katalog från Opus-databaserna",
+                partial(app.run_action, "refresh_catalogue"),
+                "Kliniker, behandlare och e-tider från Konfiguration › Databaser (F7 i Kliniker)",
+            )
+        )
         commands.append(("Avsluta", partial(app.run_action, "quit"), "Frågar om osparat (ctrl+q)"))
         return commands
 

@@ -87,6 +87,15 @@ class ClinicsScreen(TabScreen):
     SECTION = "clinics"
     CSS_PATH = stylesheet("clinics.tcss")
     CONTENT_SCROLLS = False
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding(
+            "f7",
+            "app.refresh_catalogue",
+            "Katalog",
+            id="clinics.refresh",
+            tooltip="Hämta kliniker och behandlare från Opus-databaserna",
+        ),
+    ]
 
     def __init__(self) -> None:
         super().__init__()

@@ -472,3 +472,39 @@ async def test_clinics_large_chain_shows_one_clinic_at_a_time(make_app, store_ur
             f"{n_clinics - 1}-1",
             f"{n_clinics - 1}-0",
         ]
+
+
+async def test_clinics_catalogue_fetched_from_the_configured_databases(
+    make_app, store_url: str, tmp_path
+) -> None:
+    from opus_tui.domain.connections import ConnectionSettings, DatabaseProfile
+    from opus_tui.services.demo import create_demo_databases
+
+    databases = create_demo_databases(tmp_path / "opus", FIXED_NOW.date())
+    with Store.open(store_url) as store:
+        store.save_connections(
+            ConnectionSettings(
+                databases=[
+                    DatabaseProfile(name=name, connection_string=connection)
+                    for name, connection in databases
+                ]
+            )
+        )
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.catalogue is not None and app.catalogue.source == "database"
+        assert set(app.catalogue.databases) == {name for name, _ in databases}
+        select = app.screen.query_one("#database", Select)
+        assert select.value == databases[0][0]
+        clinic_list = app.screen.query_one("#clinic-list", OptionList)
+        assert clinic_list.option_count == len(app.catalogue.clinics_of(databases[0][0])) > 0
+        assert "Katalog: Opus-databas" in app.sub_title
+    with Store.open(store_url) as store:
+        snapshot = store.load_catalogue(with_times=False)
+        assert snapshot is not None
+        assert {c.clinic_id for c in snapshot.clinics} == {
+            c.clinic_id for c in app.catalogue.clinics
+        }
