@@ -508,3 +508,46 @@ async def test_clinics_catalogue_fetched_from_the_configured_databases(
         assert {c.clinic_id for c in snapshot.clinics} == {
             c.clinic_id for c in app.catalogue.clinics
         }
+
+
+async def tree_loaded(pilot, entries: int = 2) -> None:
+    from textual.widgets import DirectoryTree
+
+    for _ in range(200):
+        await pilot.pause(0.05)
+        trees = pilot.app.screen.query(DirectoryTree)
+        if trees and len(trees.first().root.children) >= entries:
+            return
+    raise AssertionError("the directory tree did not load")
+
+
+async def test_practitioner_photo_from_the_directory_tree(
+    make_app, store_url: str, tmp_path, monkeypatch
+) -> None:
+    from opus_tui.screens.practitioners import FilePicker
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bilder").mkdir()
+    (tmp_path / "olle.jpg").write_bytes(b"\xff\xd8\xff" + bytes(1000))
+    (tmp_path / "anteckning.txt").write_text("inte en bild")
+    published_two_clinics(store_url)
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await focus(pilot, "browse")
+        await pilot.press("enter")
+        await tree_loaded(pilot)  # the tree's loader is a long-lived worker: no settle() here
+        assert isinstance(app.screen, FilePicker)
+        await pilot.press("escape")  # Escape leaves the picker, nothing chosen
+        await pilot.pause()
+        assert not isinstance(app.screen, FilePicker)
+        assert app.draft.practitioners.profiles == []
+        await pilot.press("enter")
+        await tree_loaded(pilot)
+        await pilot.press("down", "down", "enter")  # root, bilder/, olle.jpg (no .txt)
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, FilePicker)
+        (profile,) = app.draft.practitioners.profiles
+        assert profile.photo == str(tmp_path / "olle.jpg")
+        assert "olle.jpg — 1.0 kB" in str(app.screen.query_one("#photo-info", Static).render())
