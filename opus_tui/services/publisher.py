@@ -201,6 +201,9 @@ class Publisher:
         name = local.subdomain.name
         if not name:
             raise PublishError("Ange en underdomän under fliken Underdomän innan du publicerar.")
+        refused = wire.publish_problems(local)
+        if refused:
+            raise PublishError("Kan inte publicera:\n" + "\n".join(refused))
         notes: list[str] = []
         offline = claim_needed = False
         state_etag, state = self._state()
@@ -302,22 +305,24 @@ class Publisher:
         return media
 
     def _image_bytes(self, path_text: str, *, photo: bool) -> tuple[bytes, str]:
-        path = self._image_path(path_text)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise PublishError(f"Bilden {path_text} kan inte läsas.") from None
-        limit = wm.PHOTO_MAX_BYTES if photo else wm.LOGO_MAX_BYTES
-        content_type = _sniff(data)
-        if content_type is not None and len(data) <= limit:
-            return data, content_type
+        """The bytes to upload: a photo always fitted (3:4, ≤ 25 kB, no EXIF/GPS), the logo
+        checked (kept as it is within the limits, else scaled down). The file is only read."""
         from opus_tui.services import images
 
+        path = self._image_path(path_text)
         try:
-            fitted = images.fit_photo(data) if photo else images.fit_logo(data)
+            fitted = (
+                images.fit_photo(path, max_bytes=wm.PHOTO_MAX_BYTES)
+                if photo
+                else images.fit_logo(path, max_bytes=wm.LOGO_MAX_BYTES)
+            )
         except images.ImageError as exc:
-            raise PublishError(f"Bilden {path_text}: {exc}") from None
-        return fitted.data, "image/png" if fitted.format == "PNG" else "image/jpeg"
+            what = "Profilbilden" if photo else "Logotypen"
+            raise PublishError(f"{what} {path.name} kan inte publiceras: {exc}") from None
+        content_type = _sniff(fitted.data)
+        if content_type is None:  # fit_* only writes PNG or JPEG
+            raise PublishError(f"Bilden {path.name} kan inte publiceras.")
+        return fitted.data, content_type
 
     # --- publish ------------------------------------------------------------------------------
 

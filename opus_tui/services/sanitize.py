@@ -11,6 +11,9 @@ Markup (documented in ``docs/texts.md``):
 The HTML we build is passed through nh3 (the Rust *ammonia* sanitiser) with an allow-list
 (p, br, strong, em, ul, li, a[href] with those three schemes), so even a bug in the markup
 code cannot let ``<script>``, an ``on…=`` handler or a ``javascript:`` address through.
+
+The portal receives that HTML (``opus_tui.services.wire``); :func:`html_to_markup` turns it back
+into the markup, so that ``to_html(html_to_markup(h)).html == h`` for HTML built here.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,6 +47,11 @@ class RenderedText:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def has_tags(text: str) -> bool:
+    """True when ``text`` holds something a browser would read as an HTML tag or comment."""
+    return _TAGLIKE.search(text) is not None
 
 
 def link_problem(url: str) -> str | None:
@@ -129,6 +138,72 @@ def to_html(text: str, *, max_length: int | None = None) -> RenderedText:
     blocks = [b.strip("\n") for b in _BLANK.split(normalised) if b.strip()]
     built = "".join(_block(b, problems) for b in blocks)
     return RenderedText(clean_html(built), tuple(problems), tuple(warnings))
+
+
+class _MarkupWriter(HTMLParser):
+    """HTML (as built by :func:`to_html`) → markup; unknown tags are dropped, their text kept."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.links: list[str] = []
+        self.skip = 0  # inside <script>/<style>: text dropped
+
+    def _flush(self) -> None:
+        text = "".join(self.current)
+        if text.strip():
+            self.blocks.append(text.strip("\n"))
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag in ("p", "ul"):
+            self._flush()
+        elif tag == "li":
+            if "".join(self.current).strip():
+                self.current.append("\n")
+            self.current.append("- ")
+        elif tag == "br":
+            self.current.append("\n")
+        elif tag == "strong":
+            self.current.append("**")
+        elif tag == "em":
+            self.current.append("_")
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+            self.current.append("[")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.current.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in ("p", "ul"):
+            self._flush()
+        elif tag == "strong":
+            self.current.append("**")
+        elif tag == "em":
+            self.current.append("_")
+        elif tag == "a" and self.links:
+            self.current.append(f"]({self.links.pop()})")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.current.append(data)
+
+
+def html_to_markup(fragment: str) -> str:
+    """The markup for HTML built by :func:`to_html` (the portal's copy of a text), so that
+    ``to_html(html_to_markup(h)).html == h``. Other HTML keeps its text, without tags."""
+    writer = _MarkupWriter()
+    writer.feed(fragment)
+    writer.close()
+    writer._flush()
+    return "\n\n".join(writer.blocks)
 
 
 def plain_text(text: str) -> str:

@@ -12,6 +12,11 @@ Mapping rules:
   addresses, treatments, unknown text keys) are carried over from the portal's current version
   (``base``) so publishing never clears them.
 - An empty text is left out of ``TextContainer`` (empty = Opus standard text).
+- The booking-page texts (:data:`HTML_TEXT_KEYS`: welcome, patient info, the standard and
+  per-clinic clinic text body, deviations) travel as sanitised HTML (``sanitize.to_html``) and
+  come back as markup (``sanitize.html_to_markup``). Headings, e-mail/SMS templates and the
+  sender are plain text; :func:`publish_problems` refuses HTML tags in them and an analytics
+  script that ``analytics.check_script`` does not accept.
 - Local image paths become portal references through ``media`` (path → reference, filled by the
   uploads before publishing); a path missing from ``media`` is sent as it is.
 - Only published practitioners exist on the wire: a profile or consent of a practitioner who is
@@ -74,6 +79,23 @@ TEXT_KEYS: dict[tuple[str, str], str] = {
     ("sms", "cancellation"): "SmsCancellation",
     ("advanced", "analytics_script"): "AnalyticsScript",
 }
+
+# Texts the booking page renders as HTML: sent as sanitised HTML built from our markup.
+HTML_TEXT_KEYS = frozenset(
+    {
+        "Welcome",
+        "PatientInfo",
+        "ClinicTextBody",
+        "DeviationNewBookingDisabled",
+        "DeviationMaintenance",
+        "DeviationNotPublished",
+    }
+)
+# Plain texts that must not hold HTML tags (the sender may be "Namn <adress>").
+PLAIN_TEXT_KEYS = frozenset(
+    {"ClinicTextHeader", "EmailNewBooking", "EmailRebooking", "EmailCancellation"}
+    | {"SmsNewBooking", "SmsRebooking", "SmsCancellation"}
+)
 
 # MediaSettings.MediaContainer key of the logo (its value: the reference returned by the upload).
 LOGO_KEY = "Logo"
@@ -215,14 +237,76 @@ def _section(config: BaseModel, dotted: str) -> Any:
     return obj
 
 
+def text_to_html(markup: str) -> str:
+    """A booking-page text as the portal gets it: sanitised HTML ("" stays "")."""
+    from opus_tui.services.sanitize import to_html
+
+    return to_html(markup).html if markup else ""
+
+
+def text_from_html(value: str) -> str:
+    from opus_tui.services.sanitize import html_to_markup
+
+    return html_to_markup(value) if value else ""
+
+
 def texts_to_wire(config: WebConfiguration, base: Mapping[str, str]) -> dict[str, str]:
     managed = set(TEXT_KEYS.values())
     out = {k: v for k, v in base.items() if k not in managed}
     for (section, field), key in TEXT_KEYS.items():
         value = getattr(_section(config, section), field)
+        if key in HTML_TEXT_KEYS:
+            value = text_to_html(value)
         if value:
             out[key] = value
     return out
+
+
+def publish_problems(config: WebConfiguration) -> list[str]:
+    """Why ``config``'s texts may not be published (Swedish), or []: HTML tags in a plain text
+    the booking page or a message shows, a bad link in a booking-page text, an analytics script
+    that is not only ``<script>`` elements."""
+    from opus_tui.domain import section_label
+    from opus_tui.services.analytics import check_script
+    from opus_tui.services.sanitize import has_tags, to_html
+
+    problems: list[str] = []
+    published = {(c.database, c.clinic_id): c.name for c in config.clinics.published}
+    people = {
+        (c.database, p.practitioner_id): p.name or p.practitioner_id
+        for c in config.clinics.published
+        for p in c.practitioners
+    }
+
+    def label(section: str, field: str) -> str:
+        model = type(_section(config, section))
+        title = model.model_fields[field].title or field
+        return f"{section_label(section.split('.')[0])} › {title}"
+
+    for (section, field), key in TEXT_KEYS.items():
+        value = getattr(_section(config, section), field)
+        if key in PLAIN_TEXT_KEYS and has_tags(value):
+            problems.append(
+                f"{label(section, field)}: HTML-taggar kan inte publiceras i den här texten."
+            )
+        elif key in HTML_TEXT_KEYS:
+            problems.extend(f"{label(section, field)}: {p}" for p in to_html(value).problems)
+    for text in config.media.clinic_texts.per_clinic:
+        clinic = published.get((text.database, text.clinic_id))
+        if clinic is None:
+            continue
+        if has_tags(text.header):
+            problems.append(
+                f"Kliniktext ({clinic}) › rubrik: HTML-taggar kan inte publiceras i rubriken."
+            )
+        problems.extend(f"Kliniktext ({clinic}): {p}" for p in to_html(text.body).problems)
+    for profile in config.practitioners.profiles:
+        who = people.get((profile.database, profile.practitioner_id))
+        if who is not None and has_tags(profile.text):
+            problems.append(f"Behandlare ({who}) › text: HTML-taggar kan inte publiceras.")
+    report = check_script(config.advanced.analytics_script)
+    problems.extend(f"{label('advanced', 'analytics_script')}: {p}" for p in report.problems)
+    return problems
 
 
 # --- The whole configuration ------------------------------------------------------------------
@@ -342,7 +426,7 @@ def _clinics_to_wire(
             Order=order,
             Group=clinic.group,
             ClinicTextHeader=text.header if text else "",
-            ClinicTextBody=text.body if text else "",
+            ClinicTextBody=text_to_html(text.body) if text else "",
             Clinicians=rows,
             LinkMobilityPassword="",
         )
@@ -414,7 +498,7 @@ def from_wire(
                     database=db,
                     clinic_id=cid,
                     header=clinic.ClinicTextHeader,
-                    body=clinic.ClinicTextBody,
+                    body=text_from_html(clinic.ClinicTextBody),
                 )
             )
 
@@ -422,7 +506,8 @@ def from_wire(
         values: dict[str, Any] = dict(extra or {})
         for (where, field), key in TEXT_KEYS.items():
             if where == section:
-                values[field] = texts.get(key, "")
+                value = texts.get(key, "")
+                values[field] = text_from_html(value) if key in HTML_TEXT_KEYS else value
         return _lenient(model, values, section, notes)
 
     logo = sub.MediaSettings.MediaContainer.get(LOGO_KEY, "")

@@ -28,7 +28,7 @@ from opus_tui.domain.connections import API_KEY_SECRET
 from opus_tui.services import wire
 from opus_tui.services.portal import PortalClient, RetryPolicy
 from opus_tui.services.portal_emulator import RunningEmulator, running_emulator
-from opus_tui.services.publisher import Publisher
+from opus_tui.services.publisher import Publisher, PublishError
 from opus_tui.store import Store, open_store
 
 KEY = "publicerings-nyckel-4d2a"
@@ -132,19 +132,101 @@ def test_first_publication_claims_and_publishes(store: Store, client: PortalClie
     assert publisher.publish(again).status == "nothing"
 
 
-def test_photo_is_uploaded_and_referenced(
+def big_jpeg(path: Path) -> bytes:
+    """A 4000×3000 camera-like JPEG (noise does not compress), with EXIF."""
+    from PIL import Image
+
+    noise = Image.effect_noise((4000, 3000), 80).convert("RGB")
+    exif = Image.Exif()
+    exif[0x010F] = "Kamera AB"  # Make
+    noise.save(path, "JPEG", quality=92, exif=exif)
+    return path.read_bytes()
+
+
+def test_photo_is_fitted_uploaded_and_referenced(
     store: Store, client: PortalClient, tmp_path: Path
 ) -> None:
-    (tmp_path / "olle.png").write_bytes(PNG)
+    from PIL import Image
+
+    from opus_tui.services import images
+
+    original = big_jpeg(tmp_path / "olle.jpg")
+    assert len(original) > 1_000_000
+    (tmp_path / "logo.png").write_bytes(PNG)
     name = f"foto-{uuid.uuid4().hex[:8]}"
-    store.save_config(configuration(name, photo="olle.png"), summary="test")
+    config = configuration(name, photo="olle.jpg")
+    config = config.model_copy(
+        update={
+            "media": config.media.model_copy(
+                update={"branding": dc.Branding(colour="#112233", logo="logo.png")}
+            )
+        }
+    )
+    store.save_config(config, summary="test")
     publisher = Publisher(store, client, image_root=tmp_path)
     assert publisher.publish(publisher.prepare()).status == "published"
     row = client.clinicians(name)[0]
     assert row.ProfileImage.startswith("http://127.0.0.1")
     assert row.ClinicianPersonalDataConsents == [1, 2]
-    assert client.practitioner_photo(name, 11) == PNG
-    assert not publisher.prepare().has_changes
+    sent = client.practitioner_photo(name, 11)
+    assert len(sent) <= 25 * 1024
+    assert sent == images.fit_photo(original).data  # the fitted photo, not the original
+    with Image.open(io.BytesIO(sent)) as photo:
+        assert photo.format == "JPEG"
+        assert photo.size == (300, 400)
+        assert not photo.getexif()
+    assert (tmp_path / "olle.jpg").read_bytes() == original  # the original is untouched
+    assert sorted(p.name for p in tmp_path.glob("*.*g")) == ["logo.png", "olle.jpg"]
+    logo = client.get_configuration(name).value.Subdomain.MediaSettings.MediaContainer["Logo"]
+    assert logo.startswith("http://127.0.0.1")
+    assert not publisher.prepare().has_changes  # the same bytes: the same reference
+
+
+def truncated_jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((400, 400), 60).convert("RGB").save(out, "JPEG")
+    return out.getvalue()[: len(out.getvalue()) // 2]
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [("text", "ingen bild som kan läsas"), ("truncated", "skadad eller ofullständig")],
+)
+def test_refused_photo_blocks_the_publication(
+    store: Store, client: PortalClient, tmp_path: Path, kind: str, message: str
+) -> None:
+    content = "det här är ingen bild".encode() if kind == "text" else truncated_jpeg()
+    (tmp_path / "fel.png").write_bytes(content)
+    name = f"fel-{uuid.uuid4().hex[:8]}"
+    store.save_config(configuration(name, 1), summary="test")
+    publisher = Publisher(store, client, image_root=tmp_path)
+    assert publisher.publish(publisher.prepare()).status == "published"
+    store.save_config(configuration(name, 1, photo="fel.png"), summary="test")
+    with pytest.raises(PublishError) as caught:
+        publisher.prepare()
+    assert "Profilbilden fel.png kan inte publiceras" in str(caught.value)
+    assert message in str(caught.value)
+    assert store.pending_publications() == []
+    assert (tmp_path / "fel.png").read_bytes() == content
+    assert client.clinicians(name)[0].ProfileImage == ""
+
+
+def test_html_in_a_heading_blocks_the_publication(store: Store, client: PortalClient) -> None:
+    name = f"html-{uuid.uuid4().hex[:8]}"
+    config = configuration(name, 1)
+    clinic_texts = dc.ClinicTexts(header="<script>alert(1)</script>")
+    store.save_config(
+        config.model_copy(
+            update={"media": config.media.model_copy(update={"clinic_texts": clinic_texts})}
+        ),
+        summary="test",
+    )
+    with pytest.raises(PublishError) as caught:
+        Publisher(store, client).prepare(upload=False)
+    assert "HTML-taggar" in str(caught.value)
+    assert client.availability(name).Available is True  # nothing claimed, nothing sent
 
 
 def test_conflict_overwrites_nothing(

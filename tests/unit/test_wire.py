@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +22,7 @@ from opus_tui.domain import (
 from opus_tui.domain import config as dc
 from opus_tui.services import wire
 from opus_tui.services import wire_models as wm
+from opus_tui.services.sanitize import ALLOWED_TAGS, to_html
 
 ACCOUNT = uuid.UUID("11111111-2222-3333-4444-555555555555")
 
@@ -144,10 +148,11 @@ def test_to_wire_property_values() -> None:
     assert flex.RegistrationSettings.CampaignCodeEnabled is False
     media = body.Subdomain.MediaSettings
     assert media.ColorCode == "#112233"
-    assert media.TextContainer["Welcome"] == "Välkommen!"
+    assert media.TextContainer["Welcome"] == "<p>Välkommen!</p>"  # sanitised HTML
     assert "PatientInfo" not in media.TextContainer  # empty = Opus standard text
-    assert media.TextContainer["ClinicTextHeader"] == "Om oss"
-    assert media.TextContainer["DeviationMaintenance"] == "Vi uppdaterar sidan."
+    assert media.TextContainer["ClinicTextHeader"] == "Om oss"  # a heading: plain text
+    assert media.TextContainer["ClinicTextBody"] == "<p>Standardtext</p>"
+    assert media.TextContainer["DeviationMaintenance"] == "<p>Vi uppdaterar sidan.</p>"
     assert media.TextContainer["EmailSender"] == "bokning@klinik.se"
     assert media.TextContainer["SmsCancellation"] == "Avbokat"
     assert media.TextContainer["AnalyticsScript"] == "<script>stat()</script>"
@@ -155,7 +160,7 @@ def test_to_wire_property_values() -> None:
     first, second = body.Clinics
     assert (first.ID, first.Order, first.Group, second.Order) == (1, 0, "MALMÖ", 1)
     assert first.OpusDatabaseID == wire.database_uuid("Opus Malmö")
-    assert (second.ClinicTextHeader, second.ClinicTextBody) == ("City", "Mitt i stan")
+    assert (second.ClinicTextHeader, second.ClinicTextBody) == ("City", "<p>Mitt i stan</p>")
     olle, anna = first.Clinicians
     assert (olle.ID, olle.ClinicID, olle.Order, anna.Order) == (11, 1, 0, 1)
     assert olle.ClinicianPersonalDataConsents == [wire.CONSENT_PHOTO, wire.CONSENT_TITLE] == [1, 2]
@@ -207,7 +212,7 @@ def test_unmanaged_portal_values_are_carried_over() -> None:
     assert out.MonthsToSync == 6
     assert out.RegistrationSettings.PhoneNumberEnabled is True
     assert body.Subdomain.MediaSettings.TextContainer["Okänd"] == "behålls"
-    assert body.Subdomain.MediaSettings.TextContainer["Welcome"] == "Välkommen!"
+    assert body.Subdomain.MediaSettings.TextContainer["Welcome"] == "<p>Välkommen!</p>"
     assert body.Subdomain.MediaSettings.MediaContainer["Annat"] == "x"
     assert body.Subdomain.AccountID == ACCOUNT
     assert (body.Clinics[0].City, body.Clinics[0].Fax, body.Clinics[0].Order) == (
@@ -288,6 +293,181 @@ def test_round_trip_property(general, booking, registration, hours, order, welco
     )
     body = wire.to_wire(config, base())
     dbs, ids = wire.known_identifiers(config)
-    assert wire.from_wire(body, databases=dbs, ids=ids) == config
-    again = wire.to_wire(wire.from_wire(body, databases=dbs, ids=ids), base())
+    back = wire.from_wire(body, databases=dbs, ids=ids)
+    # The welcome text comes back as markup that gives the booking page the same HTML
+    # (our editor's normal form: e.g. runs of blank lines become one).
+    assert to_html(back.media.texts.welcome_text).html == to_html(welcome).html
+    same_page = config.media.texts.model_copy(
+        update={"welcome_text": back.media.texts.welcome_text}
+    )
+    assert back == config.model_copy(
+        update={"media": config.media.model_copy(update={"texts": same_page})}
+    )
+    again = wire.to_wire(back, base())
     assert again == body
+
+
+EDITOR_TEXTS = [
+    "Välkommen till oss!",
+    "Rad ett\nrad två\n\nNytt stycke med **fet** och _kursiv_ text.",
+    "- Undersökning\n- **Akut** tid\n- [Läs mer](https://opus.se/info?a=1&b=2)",
+    "Ring [040-12 34 56](tel:040123456) eller [mejla](mailto:bokning@klinik.se).",
+    "a < b & c > d, fil_namn och 2 ** 3",
+    "Länken [x](javascript:alert(1)) visas som text.",
+    "<script>alert(1)</script> och <img src=x onerror=alert(1)>",
+]
+
+
+@pytest.mark.parametrize("markup", EDITOR_TEXTS)
+def test_booking_page_text_round_trip(markup: str) -> None:
+    config = rich()
+    texts = dc.GeneralTexts(welcome_text=markup, patient_info_text=markup)
+    clinic_texts = config.media.clinic_texts.model_copy(
+        update={
+            "body": markup,
+            "per_clinic": [
+                ClinicText(database="Opus Malmö", clinic_id="2", header="City", body=markup)
+            ],
+        }
+    )
+    deviations = dc.DeviationTexts(
+        new_booking_disabled=markup, maintenance=markup, not_published=markup
+    )
+    config = config.model_copy(
+        update={
+            "media": config.media.model_copy(
+                update={"texts": texts, "clinic_texts": clinic_texts, "deviations": deviations}
+            )
+        }
+    )
+    body = wire.to_wire(config, base())
+    sent = body.Subdomain.MediaSettings.TextContainer
+    for key in wire.HTML_TEXT_KEYS:
+        assert sent[key] == to_html(markup).html
+    assert body.Clinics[1].ClinicTextBody == to_html(markup).html
+    dbs, ids = wire.known_identifiers(config)
+    assert wire.from_wire(body, databases=dbs, ids=ids) == config
+
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">klick</a>',
+    "[klick](javascript:alert(1))",
+    "[klick](JaVaScRiPt:alert(1))",
+    "<svg onload=alert(1)>",
+    '<p style="x" onclick="alert(1)">hej</p>',
+    "**<script>x</script>**",
+    "</p><script>alert(1)</script><p>",
+    "<!--<script>-->",
+]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [(k, v or "") for k, v in attrs]
+
+
+def assert_inert(value: str) -> None:
+    parser = _Tags()
+    parser.feed(value)
+    parser.close()
+    assert "<script" not in value.lower()
+    assert "script" not in parser.tags
+    assert set(parser.tags) <= set(ALLOWED_TAGS), parser.tags
+    for name, attribute in parser.attributes:
+        assert not name.startswith("on"), (name, value)
+        assert "javascript:" not in attribute.lower().replace(" ", ""), value
+        assert not re.search(r"(?i)on\w+\s*=", name + "=")
+    # on…= and javascript: may only survive as visible, escaped text, never in markup.
+    for match in re.finditer(r"(?i)onerror=|onload=|onclick=|javascript:", value):
+        before = value[: match.start()]
+        assert before.rfind("<") <= before.rfind(">"), value  # not inside a tag
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_no_script_or_handler_reaches_the_booking_page(attack: str) -> None:
+    config = rich()
+    media = config.media.model_copy(
+        update={
+            "texts": dc.GeneralTexts(welcome_text=attack, patient_info_text=attack),
+            "clinic_texts": config.media.clinic_texts.model_copy(
+                update={
+                    "body": attack,
+                    "per_clinic": [
+                        ClinicText(database="Opus Malmö", clinic_id="2", header="City", body=attack)
+                    ],
+                }
+            ),
+            "deviations": dc.DeviationTexts(
+                new_booking_disabled=attack, maintenance=attack, not_published=attack
+            ),
+        }
+    )
+    config = config.model_copy(update={"media": media, "advanced": dc.AdvancedSettings()})
+    body = wire.to_wire(config, base())
+    values = [
+        v for k, v in body.Subdomain.MediaSettings.TextContainer.items() if k in wire.HTML_TEXT_KEYS
+    ]
+    values += [c.ClinicTextBody for c in body.Clinics]
+    assert len(values) == len(wire.HTML_TEXT_KEYS) + len(body.Clinics)
+    for value in values:
+        assert_inert(value)
+
+
+@pytest.mark.parametrize("attack", ATTACKS[:3] + ATTACKS[5:])
+def test_html_in_plain_texts_is_refused(attack: str) -> None:
+    config = rich()
+    assert wire.publish_problems(config) == []
+    for update in (
+        {"email": dc.EmailSettings(new_booking=attack)},
+        {"sms": dc.SmsSettings(cancellation=attack)},
+        {
+            "media": config.media.model_copy(
+                update={
+                    "clinic_texts": config.media.clinic_texts.model_copy(update={"header": attack})
+                }
+            )
+        },
+    ):
+        problems = wire.publish_problems(config.model_copy(update=update))
+        assert any("HTML-taggar" in p for p in problems), (update, problems)
+
+
+def test_bad_links_and_analytics_block_publishing() -> None:
+    config = rich()
+    bad_link = config.media.model_copy(
+        update={"texts": dc.GeneralTexts(welcome_text="[x](javascript:alert(1))")}
+    )
+    problems = wire.publish_problems(config.model_copy(update={"media": bad_link}))
+    assert any("javascript:" in p and "tillåts inte" in p for p in problems), problems
+    for script in ('<img src=x onerror="alert(1)">', "alert(1)", "<script>x()"):
+        problems = wire.publish_problems(
+            config.model_copy(update={"advanced": dc.AdvancedSettings(analytics_script=script)})
+        )
+        assert problems and all(p.startswith("Avancerat") for p in problems), (script, problems)
+    ga4 = (
+        '<script async src="https://www.googletagmanager.com/gtag/js?id=G-X1"></script>\n'
+        "<script>window.dataLayer = window.dataLayer || [];</script>"
+    )
+    ok = config.model_copy(update={"advanced": dc.AdvancedSettings(analytics_script=ga4)})
+    assert wire.publish_problems(ok) == []
+    assert wire.to_wire(ok, base()).Subdomain.MediaSettings.TextContainer["AnalyticsScript"] == ga4
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"ab <>&\"'=:/\n-*_[]()", "javascript:", "onerror=", "https://x"])
+    ).map("".join)
+)
+def test_sent_html_is_inert_and_stable(markup: str) -> None:
+    html = wire.text_to_html(markup)
+    assert_inert(html)
+    assert wire.text_to_html(wire.text_from_html(html)) == html
