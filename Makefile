@@ -36,7 +36,7 @@ demo: setup
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff format --check opus_tui tests bench
 	$(VENV)/bin/mypy opus_tui
 
 pytest: setup
