@@ -41,12 +41,12 @@ if TYPE_CHECKING:
 DEMO_SUBDOMAIN = "tandmottagningen"
 WELCOME_TEXT = (
     "Välkommen!\n"
-    "Här kan ni boka, omboka och avboka era tider. Vi har kliniker både i Lund och Malmö."
+    "Här kan ni boka, omboka och avboka era tider. Vi har kliniker både i Lund och Stockholm."
 )
 # Clinic → (group, published practitioners by name), as on the manual's Kliniker tab.
 DEMO_CLINICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "OpusTandläkarna": ("LUND", ("Olle Ohlsson", "Lena Svensson", "Eva Eriksson")),
-    "City Praktiken": ("MALMÖ", ("Arne Andersson", "Lars Kniv", "Sven Tandställning")),
+    "City Praktiken": ("STOCKHOLM", ("Arne Andersson", "Lars Kniv", "Sven Tandställning")),
     "Utbildningsenheten": ("LUND", ("Göran Persson",)),
 }
 # (practitioner, clinic) → (Profilbild, Behandlars titel), the manual's Hantera Samtycke table
