@@ -26,6 +26,7 @@ import threading
 import warnings
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import work
@@ -119,6 +120,7 @@ class OpusApp(App[int]):
         self._catalogue_given = catalogue is not None
         self.store_state = "öppnas…"
         self.portal_state = "Portal: ej kontrollerad"
+        self._fetching = ""  # the header's catalogue part while Hämta katalog runs
         self.draft_changed: Signal[WebConfiguration] = Signal(self, "draft_changed")
         self.catalogue_changed: Signal[Catalogue] = Signal(self, "catalogue_changed")
         self.reloaded: Signal[WebConfiguration] = Signal(self, "reloaded")
@@ -261,16 +263,20 @@ class OpusApp(App[int]):
         end = start + timedelta(days=CATALOGUE_DAYS)
         fetched: list[Catalogue] = []
         failures: list[str] = []
-        for profile in profiles:
+        for number, profile in enumerate(profiles, start=1):
+            where = f"{profile.name} ({number}/{len(profiles)})"
+            progress = partial(self.call_from_thread, self._catalogue_progress, where)
             try:
                 password = store.get_secret(database_secret_name(profile.name))
                 gateway = gateway_for_profile(profile, password)
-                fetched.append(gateway.fetch_catalogue(profile.name, start, end))
+                fetched.append(gateway.fetch_catalogue(profile.name, start, end, progress))
             except Exception as exc:  # OpusDatabaseError: Swedish, password scrubbed
                 failures.append(f"{profile.name}: {exc}")
+        self.call_from_thread(self._catalogue_progress, "", "", 0, 0)
         if not fetched:
+            failures.append("Försök igen med F7 (Hämta katalog) när felet är åtgärdat.")
             self.call_from_thread(
-                self.notify, "\n".join(failures), title="Katalog", severity="error", timeout=10
+                self.notify, "\n".join(failures), title="Katalog", severity="error", timeout=15
             )
             return
         catalogue = merge_catalogues(fetched)
@@ -279,6 +285,23 @@ class OpusApp(App[int]):
         except Exception as exc:
             failures.append(f"ögonblicksbilden sparades inte: {exc}")
         self.call_from_thread(self._catalogue_fetched, catalogue, failures)
+
+    _PHASES: ClassVar[dict[str, str]] = {
+        "clinics": "kliniker",
+        "practitioners": "behandlare",
+        "treatments": "behandlingar",
+        "online_times": "e-tider",
+    }
+
+    def _catalogue_progress(self, where: str, phase: str, done: int, total: int | None) -> None:
+        """The header's catalogue part while a fetch runs ("" when it is over)."""
+        if not where:
+            self._fetching = ""
+        else:
+            what = self._PHASES.get(phase, phase)
+            share = f" {100 * done // total} %" if phase == "online_times" and total else ""
+            self._fetching = f"Katalog: hämtar {where}: {what}{share}"
+        self._update_status()
 
     def _catalogue_fetched(self, catalogue: Catalogue, failures: list[str]) -> None:
         self.set_catalogue(catalogue)
@@ -306,6 +329,7 @@ class OpusApp(App[int]):
             when = self.catalogue.fetched_at
             age = f" {when:%Y-%m-%d %H:%M}" if when else ""
             catalogue = f"Katalog: {source.get(self.catalogue.source, self.catalogue.source)}{age}"
+        catalogue = self._fetching or catalogue
         self.sub_title = (
             f"{describe(self.store_url)} ({self.store_state}) · {catalogue} · {self.portal_state}"
         )
