@@ -17,6 +17,10 @@ Contract (other parts rely on it):
   is not in a text field), ctrl+pageup/pagedown and the command palette; alt+1–9 too where the
   terminal reports it as such (many send it as another character, e.g. tmux: "¡").
 - Quitting with unsaved changes asks first (Spara / Kasta / Avbryt).
+- **Publicera** (F9, palette; ``opus_tui/screens/publish.py``) publishes the SAVED configuration;
+  ``app.kick_outbox()`` sends queued publications in a worker (also every 30 s and after a save);
+  ``app.portal_options`` are extra ``PortalClient`` keywords (tests: quick retries); the header's
+  "Portal: …" part follows ``services.publisher.status_label``.
 """
 
 from __future__ import annotations
@@ -85,6 +89,14 @@ class OpusApp(App[int]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("ctrl+q", "quit", "Avsluta", id="quit", tooltip="Avsluta (frågar om osparat)"),
         Binding(
+            "f9",
+            "publish",
+            "Publicera",
+            id="publish",
+            tooltip="Visa vad som ändras på portalen och publicera det sparade",
+            show=False,  # in the palette and the key help; the footer keeps the tab's keys
+        ),
+        Binding(
             "ctrl+pagedown",
             "next_tab(1)",
             "Nästa flik",
@@ -125,6 +137,9 @@ class OpusApp(App[int]):
         self.catalogue_changed: Signal[Catalogue] = Signal(self, "catalogue_changed")
         self.reloaded: Signal[WebConfiguration] = Signal(self, "reloaded")
         self.status_changed: Signal[str] = Signal(self, "status_changed")
+        self.portal_options: dict[str, Any] = {}  # PortalClient keywords (tests: quick retries)
+        self._publish_flow: Any = None  # opus_tui.screens.publish.PublishFlow, made on first use
+        self._outbox_timer: Any = None
         self._problems: tuple[int, list[Problem]] | None = None
         quick = _optional("opus_tui.store.quick")
         if quick is not None:
@@ -152,6 +167,7 @@ class OpusApp(App[int]):
         """After a save: the store holds ``value`` for ``section``."""
         self.saved = self.saved.model_copy(update={section: value})
         self.draft_changed.publish(self.draft)
+        self.kick_outbox()
 
     def problems(self) -> list[Problem]:
         """Errors and warnings of the whole draft (cached per draft)."""
@@ -224,6 +240,11 @@ class OpusApp(App[int]):
         elif self.catalogue is None:
             self.set_catalogue(self._demo_catalogue())
         self._update_status()
+        if self._outbox_timer is None:  # the outbox: now, then every OUTBOX_SECONDS
+            from opus_tui.screens.publish import OUTBOX_SECONDS
+
+            self._outbox_timer = self.set_interval(OUTBOX_SECONDS, self.kick_outbox)
+            self.kick_outbox()
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.store_state = "kan inte öppnas"
@@ -312,14 +333,31 @@ class OpusApp(App[int]):
             self.notify("\n".join(failures), title="Katalog", severity="warning", timeout=10)
 
     def _demo_catalogue(self) -> Catalogue:
-        demo = _optional("opus_tui.services.demo")
-        today = self.clock().date()
-        if demo is not None:
-            catalogue: Catalogue = demo.demo_catalogue(today)
-            return catalogue
-        from opus_tui.screens.fallback_catalogue import fallback_catalogue
+        from opus_tui.services.demo import demo_catalogue
 
-        return fallback_catalogue(self.clock())
+        return demo_catalogue(self.clock().date())
+
+    # -- publishing (opus_tui/screens/publish.py) -----------------------------------------------
+    def _publishing(self) -> Any:
+        if self._publish_flow is None:
+            from opus_tui.screens.publish import PublishFlow
+
+            self._publish_flow = PublishFlow(self)
+        return self._publish_flow
+
+    def action_publish(self) -> None:
+        """Publicera (F9, palette): the changes, confirm, publish the saved configuration."""
+        self._publishing().start()
+
+    def kick_outbox(self) -> None:
+        """Send queued publications now, in a worker (once the store is open)."""
+        if self.store is not None:
+            self._publishing().kick()
+
+    def set_portal_state(self, text: str) -> None:
+        """The header's portal part, e.g. "Portal: väntar (1)"."""
+        self.portal_state = text
+        self._update_status()
 
     def _update_status(self) -> None:
         if self.catalogue is None:

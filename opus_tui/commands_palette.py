@@ -39,6 +39,13 @@ class OpusCommands(Provider):
                 "Kliniker, behandlare och e-tider från Konfiguration › Databaser (F7 i Kliniker)",
             )
         )
+        commands.append(
+            (
+                "Publicera",
+                partial(app.run_action, "publish"),
+                "Visa vad som ändras på portalen och publicera det sparade (F9)",
+            )
+        )
         commands.append(("Avsluta", partial(app.run_action, "quit"), "Frågar om osparat (ctrl+q)"))
         return commands
 

@@ -155,6 +155,29 @@ def client_from_store(store: Store, **kwargs: Any) -> PortalClient:
     return PortalClient(connections.account.url, api_key, client_certificate=certificate, **kwargs)
 
 
+def header_status(store: Store) -> HeaderStatus:
+    """published / pending / conflict / unpublished, from the store alone (no network)."""
+    rows = store.publications()
+    if any(p.status in ("pending", "failed") for p in rows):
+        return "pending"
+    if rows and rows[-1].status == "conflict":
+        return "conflict"
+    state = store.publish_state()
+    return "published" if state is not None and state.etag is not None else "unpublished"
+
+
+def status_label(store: Store) -> str:
+    """The header's words: publicerad / väntar (n) / konflikt / ej publicerad / ej konfigurerad."""
+    from opus_tui.domain.connections import API_KEY_SECRET
+
+    status = header_status(store)
+    if status == "pending":
+        return f"väntar ({len(store.pending_publications())})"
+    if not store.has_secret(API_KEY_SECRET):
+        return "ej konfigurerad"
+    return {"published": "publicerad", "conflict": "konflikt"}.get(status, "ej publicerad")
+
+
 def _sniff(data: bytes) -> str | None:
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
@@ -185,13 +208,7 @@ class Publisher:
 
     def status(self) -> HeaderStatus:
         """For the header: published / pending / conflict / unpublished."""
-        rows = self.store.publications()
-        if any(p.status in ("pending", "failed") for p in rows):
-            return "pending"
-        if rows and rows[-1].status == "conflict":
-            return "conflict"
-        etag, _ = self._state()
-        return "published" if etag is not None else "unpublished"
+        return header_status(self.store)
 
     # --- prepare ------------------------------------------------------------------------------
 

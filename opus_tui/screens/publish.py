@@ -1,0 +1,435 @@
+"""Publicera in the app: what changes on the portal (by tab and setting), the conflict dialog, and
+the flow behind them (thread workers around ``opus_tui.services.publisher``).
+
+- **Publicera** (F9, palette): prepare in a worker (reads the portal, uploads the images, or uses
+  the last published version when the portal cannot be reached), show the changes, publish after
+  **Publicera**; Escape/**Avbryt** cancels. The SAVED configuration is published; unsaved changes
+  are named in the dialog.
+- 412: both sides per setting (portal / lokalt); nothing is overwritten unless the user chooses
+  **Skriv över** in that second dialog (the publication is then built on the portal's current
+  version).
+- The outbox: :meth:`PublishFlow.kick` sends queued publications in a worker (every
+  ``OUTBOX_SECONDS`` and after a save or a publication); one sender at a time (a lock), the
+  publisher's idempotency keys make each apply once. The header shows
+  :func:`opus_tui.services.publisher.status_label`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from opus_tui.domain.config import PORTAL_DOMAIN, WebConfiguration
+from opus_tui.domain.diff import Change, item_key, show_value
+
+if TYPE_CHECKING:
+    from opus_tui.app import OpusApp
+    from opus_tui.domain.catalogue import Catalogue
+    from opus_tui.services.publisher import Conflict, Outcome, Publisher, PublishPlan, TabChanges
+
+OUTBOX_SECONDS = 30.0
+
+DIALOG_CSS = """
+PublishScreen #dialog-box, ConflictScreen #dialog-box { width: 96; max-height: 90%; }
+PublishScreen #changes, ConflictScreen #changes {
+    height: auto; max-height: 20; border: round $primary-darken-2; padding: 0 1;
+}
+PublishScreen .note, ConflictScreen .note { color: $text-warning; margin-bottom: 1; }
+"""
+
+
+# --- readable changes --------------------------------------------------------------------------
+
+
+class Names:
+    """Practitioner and clinic names for the ids ``domain.diff`` uses as item names."""
+
+    def __init__(self, configs: list[WebConfiguration], catalogue: Catalogue | None) -> None:
+        self.people: dict[tuple[str, str], str] = {}
+        self.clinics: dict[tuple[str, str], str] = {}
+        if catalogue is not None:
+            for p in catalogue.practitioners:
+                self.people.setdefault((p.database, p.practitioner_id), p.name)
+            for c in catalogue.clinics:
+                self.clinics.setdefault((c.database, c.clinic_id), c.name)
+        for config in configs:
+            for clinic in config.clinics.published:
+                if clinic.name:
+                    self.clinics[(clinic.database, clinic.clinic_id)] = clinic.name
+                for person in clinic.practitioners:
+                    if person.name:
+                        self.people[(clinic.database, person.practitioner_id)] = person.name
+
+    def person(self, database: str, practitioner_id: str) -> str:
+        return self.people.get((database, practitioner_id), f"{practitioner_id} ({database})")
+
+    def clinic(self, database: str, clinic_id: str) -> str:
+        return self.clinics.get((database, clinic_id), f"{clinic_id} ({database})")
+
+    def item(self, model: BaseModel) -> str | None:
+        """A readable name for a list item without a name of its own."""
+        name = getattr(model, "name", "")
+        if isinstance(name, str) and name:
+            return None
+        database = str(getattr(model, "database", ""))
+        practitioner = getattr(model, "practitioner_id", None)
+        clinic = getattr(model, "clinic_id", None)
+        if practitioner is not None and clinic is not None:
+            return f"{self.person(database, practitioner)}, {self.clinic(database, clinic)}"
+        if practitioner is not None:
+            return self.person(database, practitioner)
+        if clinic is not None:
+            return self.clinic(database, clinic)
+        return None
+
+
+def _item_model(change: Change, old: BaseModel, new: BaseModel) -> BaseModel | None:
+    """The list item a change is about (removed items are found in ``old``)."""
+    obj: Any = old if change.kind == "removed" else new
+    found: BaseModel | None = None
+    for part in change.path:
+        try:
+            obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+        except (AttributeError, IndexError, TypeError):
+            break
+        if isinstance(obj, BaseModel) and item_key(obj) is not None:
+            found = obj
+    return found
+
+
+def readable(change: Change, old: BaseModel, new: BaseModel, names: Names) -> Change:
+    """``change`` with its item named by people and clinics instead of ids."""
+    model = _item_model(change, old, new)
+    if model is None:
+        return change
+    name = names.item(model)
+    return replace(change, item=name) if name else change
+
+
+def plan_lines(groups: list[TabChanges], describe: Callable[[Change], str]) -> Text:
+    text = Text()
+    for n, group in enumerate(groups):
+        if n:
+            text.append("\n")
+        text.append(f"{group.tab}\n", style="bold")
+        for change in group.changes:
+            text.append(f"  • {describe(change)}\n")
+    return text
+
+
+def conflict_line(change: Change) -> str:
+    """Both sides of one setting: the portal's value and ours."""
+    where = f"{change.label} ({change.item})" if change.item else change.label
+    if change.kind == "added":
+        return f"{change.label}: {change.item} — finns bara lokalt"
+    if change.kind == "removed":
+        return f"{change.label}: {change.item} — finns bara på portalen"
+    if change.kind == "moved":
+        return f"{change.label}: {change.item} — olika ordning"
+    return f"{where}: portalen {show_value(change.old)} · lokalt {show_value(change.new)}"
+
+
+# --- dialogs -----------------------------------------------------------------------------------
+
+
+class PublishScreen(ModalScreen[bool]):
+    """The changes the publication makes; Publicera / Avbryt (Escape)."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("escape", "cancel", "Avbryt", id="publish.cancel", tooltip="Publicera inte"),
+    ]
+
+    def __init__(self, plan: PublishPlan, names: Names, unsaved: list[str]) -> None:
+        super().__init__(classes="dialog")
+        self.plan = plan
+        self.names = names
+        self.unsaved = unsaved
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        with Vertical(id="dialog-box"):
+            yield Label(f"Publicera till {plan.subdomain}.{PORTAL_DOMAIN}", id="dialog-title")
+            if self.unsaved:
+                yield Static(
+                    "Osparade ändringar publiceras inte (" + ", ".join(self.unsaved) + "): "
+                    "bara det sparade publiceras. Spara först om de ska med.",
+                    id="unsaved",
+                    classes="note",
+                    markup=False,
+                )
+            if plan.offline:
+                yield Static(
+                    "Portalen nås inte. Jämfört med senast publicerade version; publiceringen "
+                    "väntar i utkorgen och skickas när portalen nås.",
+                    id="offline",
+                    classes="note",
+                    markup=False,
+                )
+            if plan.claim_needed:
+                yield Static(f"Underdomänen {plan.subdomain} reserveras på portalen.", markup=False)
+            if plan.changes:
+                yield Label("Det här ändras på bokningssidan:")
+                with VerticalScroll(id="changes"):
+                    yield Static(
+                        plan_lines(
+                            plan.by_tab(),
+                            lambda c: readable(c, plan.portal, plan.local, self.names).describe(),
+                        ),
+                        id="change-list",
+                    )
+            if plan.other_changes:
+                yield Static(
+                    "Uppgifter från Opus-databasen (t.ex. klinikadresser) uppdateras.",
+                    markup=False,
+                )
+            if not plan.has_changes:
+                yield Static(
+                    "Inga ändringar: portalen har redan denna konfiguration.",
+                    id="nothing",
+                    markup=False,
+                )
+            with Horizontal(id="dialog-buttons"):
+                yield Button(
+                    "Publicera", id="publish", variant="primary", disabled=not plan.has_changes
+                )
+                yield Button("Avbryt", id="cancel")
+
+    def on_mount(self) -> None:
+        button = self.query_one("#publish" if self.plan.has_changes else "#cancel", Button)
+        button.focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "publish")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ConflictScreen(ModalScreen[bool]):
+    """412: both sides per setting. Skriv över (explicit) / Avbryt (Escape, the default)."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("escape", "cancel", "Avbryt", id="conflict.cancel", tooltip="Skriv inte över"),
+    ]
+
+    def __init__(self, conflict: Conflict, names: Names) -> None:
+        super().__init__(classes="dialog")
+        self.conflict = conflict
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        conflict = self.conflict
+        with Vertical(id="dialog-box"):
+            yield Label("Konfigurationen har ändrats på portalen", id="dialog-title")
+            yield Static(
+                "Någon har ändrat konfigurationen på portalen sedan den lästes. Inget har "
+                "skrivits över. Skillnader per inställning (portalen · lokalt):",
+                markup=False,
+            )
+            with VerticalScroll(id="changes"):
+                yield Static(
+                    plan_lines(
+                        conflict.by_tab(),
+                        lambda c: conflict_line(
+                            readable(c, conflict.portal, conflict.local, self.names)
+                        ),
+                    ),
+                    id="conflict-list",
+                )
+            yield Static(
+                "Skriv över ersätter portalens version med din sparade konfiguration.",
+                classes="note",
+                markup=False,
+            )
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Skriv över", id="overwrite", variant="error")
+                yield Button("Avbryt", id="cancel", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "overwrite")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+# --- the flow ------------------------------------------------------------------------------------
+
+
+class PublishFlow:
+    """Publicera and the background outbox for one app (workers; one sender at a time)."""
+
+    def __init__(self, app: OpusApp) -> None:
+        self.app = app
+        self.sending = threading.Lock()  # held while publications are sent
+
+    # -- helpers (threads) ------------------------------------------------------------------
+    @contextmanager
+    def _publisher(self) -> Iterator[Publisher]:
+        from opus_tui.services.publisher import Publisher, client_from_store
+
+        store = self.app.require_store()
+        with client_from_store(store, **self.app.portal_options) as client:
+            yield Publisher(store, client)
+
+    def _notify(self, message: str, *, severity: str = "information", title: str = "") -> None:
+        self.app.call_from_thread(
+            self.app.notify,
+            message,
+            title=title or "Publicera",
+            severity=severity,
+            timeout=8,
+        )
+
+    def _failed(self, exc: Exception) -> None:
+        from opus_tui.errors import UserError
+        from opus_tui.services.portal import PortalError
+
+        if isinstance(exc, PortalError):
+            message = exc.message
+        elif isinstance(exc, UserError):
+            message = str(exc)
+        else:  # no text of unknown exceptions: it might carry a secret
+            message = f"Publiceringen misslyckades ({type(exc).__name__})."
+        self._notify(message, severity="error")
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        from opus_tui.services.publisher import status_label
+
+        try:
+            label = status_label(self.app.require_store())
+        except Exception:
+            return
+        self.app.call_from_thread(self.app.set_portal_state, f"Portal: {label}")
+
+    def _names(self, configs: list[WebConfiguration]) -> Names:
+        return Names(configs, self.app.catalogue)
+
+    # -- Publicera ----------------------------------------------------------------------------
+    def start(self) -> None:
+        if isinstance(self.app.screen, (PublishScreen, ConflictScreen)):
+            return
+        self.app.notify("Jämför med portalen…", title="Publicera", timeout=3)
+        self.app.run_worker(
+            self._prepare, thread=True, group="publish", exit_on_error=False, exclusive=True
+        )
+
+    def _prepare(self) -> None:
+        try:
+            with self._publisher() as publisher:
+                plan = publisher.prepare()
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self.app.call_from_thread(self._show_plan, plan)
+
+    def _show_plan(self, plan: PublishPlan) -> None:
+        from opus_tui.screens import TAB_BY_MODE, TABS
+
+        dirty = self.app.dirty_modes()
+        unsaved = [TAB_BY_MODE[t.mode].label for t in TABS if t.mode in dirty]
+        names = self._names([plan.local, plan.portal])
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.app.run_worker(
+                    lambda: self._publish(plan), thread=True, group="publish", exit_on_error=False
+                )
+
+        self.app.push_screen(PublishScreen(plan, names, unsaved), confirmed)
+
+    def _publish(self, plan: PublishPlan | None) -> None:
+        try:
+            with self._publisher() as publisher:
+                if plan is None:  # Skriv över: built on the portal's current version
+                    plan = publisher.prepare()
+                with self.sending:
+                    outcome = publisher.publish(plan)
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self._refresh_status()
+        self.app.call_from_thread(self._after, outcome)
+
+    def _after(self, outcome: Outcome) -> None:
+        if outcome.status == "published":
+            self.app.notify(outcome.message, title="Publicerat")
+        elif outcome.status == "pending":
+            self.app.notify(
+                f"{outcome.message} Publiceringen väntar i utkorgen och skickas automatiskt.",
+                title="Publicera",
+                severity="warning",
+                timeout=10,
+            )
+        elif outcome.status == "conflict" and outcome.conflict is not None:
+            conflict = outcome.conflict
+            names = self._names([conflict.local, conflict.portal])
+            self.app.push_screen(ConflictScreen(conflict, names), self._after_conflict)
+        elif outcome.status == "rejected":
+            self.app.notify(outcome.message, title="Publicera", severity="error", timeout=10)
+        else:
+            self.app.notify(outcome.message, title="Publicera")
+
+    def _after_conflict(self, overwrite: bool | None) -> None:
+        if overwrite:
+            self.app.run_worker(
+                lambda: self._publish(None), thread=True, group="publish", exit_on_error=False
+            )
+        else:
+            self.app.notify(
+                "Inget skrevs över. Publicera igen när du har granskat skillnaderna.",
+                title="Publicera",
+            )
+
+    # -- the outbox -----------------------------------------------------------------------
+    def kick(self) -> None:
+        """Send queued publications now (a worker); the header follows."""
+        self.app.run_worker(self._drain, thread=True, group="outbox", exit_on_error=False)
+
+    def _drain(self) -> None:
+        from opus_tui.domain.connections import API_KEY_SECRET
+
+        try:
+            store = self.app.require_store()
+            waiting = bool(store.pending_publications()) and store.has_secret(API_KEY_SECRET)
+        except Exception:
+            return
+        if waiting and self.sending.acquire(blocking=False):
+            try:
+                with self._publisher() as publisher:
+                    outcome = publisher.send_pending()
+            except Exception:
+                outcome = None  # e.g. the API key was removed: the header says so
+            finally:
+                self.sending.release()
+            if outcome is not None and outcome.status == "published":
+                self._notify(
+                    f"Väntande publiceringar skickade ({outcome.sent}). {outcome.message}",
+                    title="Publicerat",
+                )
+            elif outcome is not None and outcome.status == "conflict":
+                self._notify(
+                    "Konfigurationen har ändrats på portalen: en väntande publicering skickades "
+                    "inte. Välj Publicera för att se skillnaderna.",
+                    severity="warning",
+                )
+        self._refresh_status()

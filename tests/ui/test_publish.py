@@ -1,0 +1,308 @@
+"""Publicera in the app against the portal emulator on loopback: the diff dialog, publishing,
+the conflict dialog (nothing overwritten), the outbox while the portal is down and the
+background sender (exactly once), and the header's portal state. The API key never shows."""
+
+from __future__ import annotations
+
+import html
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from textual.widgets import Static
+
+from opus_tui.domain import (
+    ConnectionSettings,
+    Consent,
+    PortalAccount,
+    PractitionerProfile,
+    PublishedClinic,
+    PublishedPractitioner,
+    WebConfiguration,
+)
+from opus_tui.domain import config as dc
+from opus_tui.domain.connections import API_KEY_SECRET
+from opus_tui.screens import publish as publish_screens
+from opus_tui.screens.publish import ConflictScreen, PublishScreen
+from opus_tui.services import wire
+from opus_tui.services.portal import PortalClient, RetryPolicy
+from opus_tui.services.portal_emulator import HOST, _uvicorn_config, create_app
+from opus_tui.services.publisher import Publisher
+from opus_tui.store.repository import Store
+from tests.ui.helpers import settle
+
+KEY = "ui-publicera-nyckel-93f1"
+FAST = RetryPolicy(attempts=2, timeout=5.0, wait_initial=0.001, wait_max=0.002, wait_jitter=0.001)
+
+
+class Emulator:
+    """The emulator app served on one loopback port; it can be stopped and started again
+    (same port, same state), as a portal that goes away for a while."""
+
+    def __init__(self) -> None:
+        self.app = create_app(api_keys=[KEY], seed=5)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((HOST, 0))
+            self.port = int(probe.getsockname()[1])
+        self.url = f"http://{HOST}:{self.port}"
+        self.server: Any = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        import uvicorn
+
+        for _ in range(200):
+            self.server = uvicorn.Server(_uvicorn_config(self.app, self.port, "warning"))
+            self.thread = threading.Thread(target=self.server.run, daemon=True)
+            self.thread.start()
+            while not self.server.started and self.thread.is_alive():
+                time.sleep(0.01)
+            if self.server.started:
+                return
+            time.sleep(0.05)  # the port is still being released
+        raise RuntimeError("the emulator did not start again")
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+            self.server = None
+
+    def faults(self, **values: object) -> None:
+        self.app.state.emulator.faults.update({"ErrorRate": 0, "DropRate": 0, **values})
+
+    def stats(self) -> dict[str, Any]:
+        result: dict[str, Any] = httpx.get(f"{self.url}/_emulator/stats").json()
+        return result
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    emu = Emulator()
+    emu.start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+def configuration(name: str, hours: int = 2, welcome: str = "Välkommen!") -> WebConfiguration:
+    """Matches tests/ui/conftest.ui_catalogue: Malmö (Syd/1) with Olle and Anna."""
+    clinic = PublishedClinic(
+        database="Syd",
+        clinic_id="1",
+        name="OpusTandläkarna Malmö",
+        practitioners=[
+            PublishedPractitioner(practitioner_id="10", name="Olle Ohlsson", title="Tandläkare"),
+            PublishedPractitioner(practitioner_id="11", name="Anna Hedman", title="Tandhygienist"),
+        ],
+    )
+    return WebConfiguration(
+        subdomain=dc.SubdomainSettings(name=name),
+        clinics=dc.ClinicsSettings(published=[clinic]),
+        practitioners=dc.PractitionerSettings(
+            profiles=[PractitionerProfile(database="Syd", practitioner_id="10", text="Erfaren")],
+            consents=[
+                Consent(database="Syd", practitioner_id="11", clinic_id="1", photo=True, title=True)
+            ],
+        ),
+        flexibility=dc.FlexibilitySettings(booking=dc.BookingSettings(hours_limit=hours)),
+        media=dc.MediaSettings(texts=dc.GeneralTexts(welcome_text=welcome)),
+    )
+
+
+@pytest.fixture
+def prepared(store_url: str, emulator: Emulator) -> Callable[[WebConfiguration], Store]:
+    """Save ``config`` and the portal connection (with the API key) in the app's store."""
+    opened: list[Store] = []
+
+    def prepare(config: WebConfiguration) -> Store:
+        store = Store.open(store_url)
+        store.save_connections(ConnectionSettings(account=PortalAccount(url=emulator.url)))
+        store.set_secret(API_KEY_SECRET, KEY)
+        store.save_config(config, summary="test")
+        opened.append(store)
+        return store
+
+    return prepare
+
+
+def screen_text(app: Any) -> str:
+    """The whole rendered screen as text (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    text = re.sub(r"<[^>]+>", "", svg)
+    return html.unescape(text).replace("\xa0", " ")
+
+
+def static_text(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def portal_config(emulator: Emulator, name: str) -> WebConfiguration:
+    with PortalClient(emulator.url, KEY, retry=FAST) as client:
+        value = client.get_configuration(name).value
+    return wire.from_wire(value, databases=["Syd"], ids=["1", "10", "11"])
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], rounds: int = 400) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the condition never became true")
+
+
+async def test_diff_shown_confirmed_and_published(
+    make_app: Callable[[], Any], prepared: Callable[[WebConfiguration], Store], emulator: Emulator
+) -> None:
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    store = prepared(configuration(name))
+    app = make_app()
+    app.portal_options = {"retry": FAST}
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        assert "Portal: ej publicerad" in app.sub_title
+        # an unsaved edit is named, and not published
+        app.update_draft("sms", dc.SmsSettings(new_booking="Osparad text {patient_first_name}"))
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, PublishScreen)
+        changes = static_text(app, "#change-list")
+        assert "Flexibilitet" in changes
+        assert "24 → 2" in changes or "→ 2" in changes
+        assert "Anna Hedman, OpusTandläkarna Malmö" in changes  # the consent, by names
+        assert "Olle Ohlsson" in changes  # the profile, by name
+        assert "Syd/" not in changes
+        assert "SMS" in static_text(app, "#unsaved")
+        shown = screen_text(app)
+        assert f"Publicera till {name}." in shown
+        assert KEY not in shown
+        await pilot.press("enter")  # Publicera has the focus
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Portal: publicerad" in app.sub_title)
+        assert not isinstance(app.screen, PublishScreen)
+        assert KEY not in screen_text(app)
+    saved = store.load_config()
+    assert saved.sms.new_booking == ""  # the unsaved edit stayed local
+    portal = portal_config(emulator, name)
+    assert portal.flexibility.booking.hours_limit == 2
+    assert portal.media.texts.welcome_text == "Välkommen!"
+    assert portal.practitioners.consents == saved.practitioners.consents
+
+
+async def test_escape_cancels_and_nothing_is_sent(
+    make_app: Callable[[], Any], prepared: Callable[[WebConfiguration], Store], emulator: Emulator
+) -> None:
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    store = prepared(configuration(name))
+    app = make_app()
+    app.portal_options = {"retry": FAST}
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, PublishScreen)
+        assert "reserveras" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, PublishScreen)
+        assert "Portal: ej publicerad" in app.sub_title
+    assert store.publications() == []
+    with PortalClient(emulator.url, KEY, retry=FAST) as client:
+        assert client.availability(name).Available is True
+
+
+async def test_conflict_shows_both_sides_and_overwrites_nothing(
+    make_app: Callable[[], Any], prepared: Callable[[WebConfiguration], Store], emulator: Emulator
+) -> None:
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    store = prepared(configuration(name, hours=2))
+    with PortalClient(emulator.url, KEY, retry=FAST) as client:
+        publisher = Publisher(store, client)
+        assert publisher.publish(publisher.prepare()).status == "published"
+    store.save_config(configuration(name, hours=10), summary="test")
+    app = make_app()
+    app.portal_options = {"retry": FAST}
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        assert "Portal: publicerad" in app.sub_title
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, PublishScreen)
+        assert "2 → 10" in static_text(app, "#change-list")
+        emulator.faults(ConcurrentChange=True)  # someone changes the portal (hours 2 → 3)
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        both = static_text(app, "#conflict-list")
+        assert "portalen 3 · lokalt 10" in both, both
+        assert app.focused is not None and app.focused.id == "cancel"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Portal: konflikt" in app.sub_title
+        assert portal_config(emulator, name).flexibility.booking.hours_limit == 3  # kept
+        # Again, another change on the portal (3 → 4); this time Skriv över, explicitly.
+        await pilot.press("f9")
+        await settle(pilot)
+        assert "3 → 10" in static_text(app, "#change-list")
+        emulator.faults(ConcurrentChange=True)
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        assert "portalen 4 · lokalt 10" in static_text(app, "#conflict-list")
+        assert portal_config(emulator, name).flexibility.booking.hours_limit == 4
+        assert KEY not in screen_text(app)
+        await pilot.click("#overwrite")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Portal: publicerad" in app.sub_title)
+    assert portal_config(emulator, name).flexibility.booking.hours_limit == 10
+
+
+async def test_unreachable_portal_queues_and_the_background_sends_once(
+    make_app: Callable[[], Any],
+    prepared: Callable[[WebConfiguration], Store],
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(publish_screens, "OUTBOX_SECONDS", 0.2)
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    store = prepared(configuration(name, hours=2))
+    with PortalClient(emulator.url, KEY, retry=FAST) as client:
+        publisher = Publisher(store, client)
+        assert publisher.publish(publisher.prepare()).status == "published"
+    store.save_config(configuration(name, hours=7, welcome="**Ny** text"), summary="test")
+    app = make_app()
+    app.portal_options = {"retry": FAST}
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        emulator.stop()
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, PublishScreen)
+        assert "utkorgen" in static_text(app, "#offline")
+        assert "2 → 7" in static_text(app, "#change-list")
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Portal: väntar (1)" in app.sub_title)
+        await pilot.resize_terminal(260, 44)  # the header shows the whole status
+        await pilot.pause()
+        assert "Portal: väntar (1)" in screen_text(app)
+        [queued] = store.pending_publications()
+        emulator.start()
+        # the background worker (every OUTBOX_SECONDS here) sends it
+        await wait_for(pilot, lambda: "Portal: publicerad" in app.sub_title)
+        await settle(pilot)
+        assert KEY not in screen_text(app)
+    assert store.pending_publications() == []
+    applications = emulator.stats()["Applications"]
+    assert applications.get(queued.idempotency_key) == 1  # applied exactly once
+    assert max(applications.values()) == 1
+    portal = portal_config(emulator, name)
+    assert portal.flexibility.booking.hours_limit == 7
+    assert portal.media.texts.welcome_text == "**Ny** text"
