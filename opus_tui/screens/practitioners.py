@@ -1,5 +1,6 @@
 """Behandlare: per published practitioner a photo (path or directory tree; the reference is stored,
-name and size shown) and a text with a live count against its limit; Hantera behandlarsamtycke."""
+name and size shown, the image as half blocks and its size after fitting, computed in a worker)
+and a text with a live count against its limit; Hantera behandlarsamtycke."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,6 +27,7 @@ from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.screens.consent import ConsentScreen
 from opus_tui.widgets.field import FieldError, FieldLabel
+from opus_tui.widgets.image_view import ImageView
 
 TEXT_MAX = max_length_of(PractitionerProfile, "text") or 100
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
@@ -44,7 +46,7 @@ def photo_info(reference: str) -> str:
         return f"{path.name}: är inte en fil."
     text = f"{path.name} — {size / 1024:.1f} kB"
     if size > PHOTO_MAX_BYTES:
-        text += f" (större än {PHOTO_MAX_BYTES // 1024} kB; förminskas vid publicering)"
+        text += f" (större än {PHOTO_MAX_BYTES // 1024} kB)"
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         text += " — väntade PNG eller JPEG"
     return text
@@ -118,7 +120,11 @@ class PractitionersScreen(TabScreen):
                 with Horizontal(id="photo-row"):
                     yield Input(placeholder="sökväg till PNG/JPEG", compact=True, id="photo")
                     yield Button("Bläddra…", id="browse", compact=True)
-                yield Static("", id="photo-info", markup=False)
+                with Horizontal(id="photo-box"):
+                    yield ImageView(id="photo-view")
+                    with Vertical(id="photo-text"):
+                        yield Static("", id="photo-info", markup=False)
+                        yield Static("", id="photo-fit", markup=False)
                 yield FieldError(("practitioners", "profiles", -1, "photo"), id="photo-error")
                 yield FieldLabel(PractitionerProfile, "text")
                 yield Input(placeholder="t.ex. Specialist i ortodonti", compact=True, id="text")
@@ -254,6 +260,38 @@ class PractitionersScreen(TabScreen):
 
     def _show_photo(self, reference: str) -> None:
         self.query_one("#photo-info", Static).update(photo_info(reference))
+        path = Path(reference.strip()).expanduser() if reference.strip() else None
+        shown = path if path is not None and path.is_file() else None
+        view = self.query_one("#photo-view", ImageView)
+        fit = self.query_one("#photo-fit", Static)
+        view.display = fit.display = shown is not None
+        if view.source != shown:
+            view.set_source(shown)
+        fit.remove_class("-error")
+        fit.update("Beräknar storleken efter anpassning…" if shown else "")
+        if shown is not None:
+            self._fit_size(shown)
+
+    @work(thread=True, exclusive=True, group="photo-fit", exit_on_error=False)
+    def _fit_size(self, path: Path) -> None:
+        """The photo's size after fitting (as publishing uploads it), or why it is refused."""
+        from opus_tui.services.images import ImageError, fit_photo
+
+        try:
+            fitted = fit_photo(path)
+        except ImageError as exc:
+            self.app.call_from_thread(self._fitted, path, str(exc), True)
+            return
+        kb = f"{fitted.bytes / 1024:.0f}"
+        text = f"Blir {kb} kB efter anpassning (JPEG {fitted.size[0]}×{fitted.size[1]})."
+        self.app.call_from_thread(self._fitted, path, text, False)
+
+    def _fitted(self, path: Path, text: str, refused: bool) -> None:
+        if self.query_one("#photo-view", ImageView).source != path:
+            return  # another photo was chosen meanwhile
+        fit = self.query_one("#photo-fit", Static)
+        fit.update(text)
+        fit.set_class(refused, "-error")
 
     def _show_count(self, text: str) -> None:
         count = self.query_one("#text-count", Static)
