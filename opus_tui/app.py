@@ -21,17 +21,26 @@ Contract (other parts rely on it):
   ``app.kick_outbox()`` sends queued publications in a worker (also every 30 s and after a save);
   ``app.portal_options`` are extra ``PortalClient`` keywords (tests: quick retries); the header's
   "Portal: …" part follows ``services.publisher.status_label``.
+
+Progressive first paint (issue 8): ``__init__`` reads the store with stdlib sqlite3 only
+(``app.plain``, plain rows and JSON). In a real terminal the first frame is drawn from that —
+no pydantic — and a thread worker then imports the domain and builds ``saved``/``draft`` and the
+catalogue; ``app.config_loaded`` fires on the UI thread when they are there (``config_ready``),
+and the first tab mounts the rest of its widgets. ``draft``/``saved`` are properties: reading
+them earlier builds them on the spot. Tab keys pressed before that switch once it is done.
+Headless (tests, snapshots) everything is built before the first screen, as a settled app.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 import threading
 import warnings
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -40,14 +49,16 @@ from textual.screen import ModalScreen
 from textual.signal import Signal
 
 from opus_tui.commands_palette import OpusCommands
-from opus_tui.domain.catalogue import Catalogue
-from opus_tui.domain.config import Section, WebConfiguration
-from opus_tui.domain.connections import API_KEY_SECRET
-from opus_tui.domain.problems import Problem
-from opus_tui.messages import StoreFailed, StoreOpened
 from opus_tui.resources import stylesheet
 from opus_tui.screens import TAB_BY_MODE, TABS
 from opus_tui.store.location import describe
+
+if TYPE_CHECKING:  # the domain imports pydantic: not before the first frame (issue 8)
+    from opus_tui.domain.catalogue import Catalogue
+    from opus_tui.domain.config import Section, WebConfiguration
+    from opus_tui.domain.problems import Problem
+    from opus_tui.messages import StoreFailed, StoreOpened
+    from opus_tui.store.quick import PlainStore
 
 Clock = Callable[[], datetime]
 CATALOGUE_DAYS = 56  # online times read ahead: eight weeks
@@ -84,6 +95,7 @@ class OpusApp(App[int]):
     TITLE = "opus-tui"
     CSS_PATH = stylesheet("app.tcss")
     MODES: ClassVar[dict[str, str | Callable[[], Any]]] = {tab.mode: tab.factory() for tab in TABS}
+    DEFAULT_MODE: ClassVar[str] = TABS[0].mode
     COMMANDS: ClassVar[set[Any]] = {OpusCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
@@ -121,13 +133,15 @@ class OpusApp(App[int]):
         *,
         catalogue: Catalogue | None = None,
         clock: Clock | None = None,
+        progressive: bool | None = None,
     ) -> None:
+        """``progressive``: draw the first frame before the draft exists (default: only in a
+        real terminal, not headless)."""
         super().__init__()
         self.store_url = store_url
         self.clock: Clock = clock or datetime.now
         self.store: Any = None
         self._store_lock = threading.Lock()
-        self.saved = WebConfiguration()
         self.catalogue: Catalogue | None = catalogue
         self._catalogue_given = catalogue is not None
         self.store_state = "öppnas…"
@@ -140,22 +154,87 @@ class OpusApp(App[int]):
         self.portal_options: dict[str, Any] = {}  # PortalClient keywords (tests: quick retries)
         self._publish_flow: Any = None  # opus_tui.screens.publish.PublishFlow, made on first use
         self._outbox_timer: Any = None
+        self.config_loaded: Signal[WebConfiguration] = Signal(self, "config_loaded")
         self._problems: tuple[int, list[Problem]] | None = None
-        quick = _optional("opus_tui.store.quick")
-        if quick is not None:
-            try:
-                fast = quick.read_config_fast(store_url)
-                if fast is not None:
-                    self.saved = fast
-                if self.catalogue is None:
-                    read_catalogue = getattr(quick, "read_catalogue_fast", None)
-                    if read_catalogue is not None:
-                        # clinics and practitioners only: the store worker brings the times
-                        self.catalogue = read_catalogue(store_url, with_times=False)
-            except Exception:  # the full store reports the problem in words later
-                pass
-        self.draft = self.saved
+        self._progressive = progressive
+        self._config_lock = threading.Lock()
+        self._saved: WebConfiguration | None = None
+        self._draft: WebConfiguration | None = None
+        self._loaded_catalogue: Catalogue | None = None
+        self._pending_mode: str | None = None
+        # stdlib sqlite3 only; clinics and practitioners: the store worker brings the times
+        self.plain: PlainStore | None = None
+        try:
+            from opus_tui.store.quick import read_plain
+
+            self.plain = read_plain(store_url)
+        except Exception:  # the full store reports the problem in words later
+            pass
         self._update_status()
+
+    # -- saved and draft, built from the plain store after the first frame ----------------------
+    @property
+    def config_ready(self) -> bool:
+        """True once ``saved``/``draft`` exist and the UI thread has taken them over."""
+        return self._saved is not None and self._loaded_catalogue is None
+
+    @property
+    def saved(self) -> WebConfiguration:
+        return self._ensure_config()[0]
+
+    @saved.setter
+    def saved(self, value: WebConfiguration) -> None:
+        self._saved = value
+
+    @property
+    def draft(self) -> WebConfiguration:
+        return self._ensure_config()[1]
+
+    @draft.setter
+    def draft(self, value: WebConfiguration) -> None:
+        self._draft = value
+
+    def _ensure_config(self) -> tuple[WebConfiguration, WebConfiguration]:
+        """Import the domain and validate the stored configuration (once; any thread)."""
+        saved, draft = self._saved, self._draft
+        if saved is not None and draft is not None:
+            return saved, draft
+        with self._config_lock:
+            if self._saved is None or self._draft is None:
+                from opus_tui.domain.config import WebConfiguration
+                from opus_tui.store.quick import catalogue_from_plain, config_from_plain
+
+                loaded = None
+                if self.plain is not None:
+                    loaded = config_from_plain(self.plain)
+                    if not self._catalogue_given:
+                        self._loaded_catalogue = catalogue_from_plain(self.plain)
+                self._draft = self._saved = loaded or WebConfiguration()
+            return self._saved, self._draft
+
+    @work(thread=True, exclusive=True, group="config", exit_on_error=False)
+    def _load_config(self) -> None:
+        # While this thread imports the domain, the UI thread gets the GIL back within 1 ms
+        # (default 5 ms) when a key arrives, so keys are answered as fast as without it.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, 0.001))
+        try:
+            self._ensure_config()
+        finally:
+            sys.setswitchinterval(interval)
+        self.call_from_thread(self._config_done)
+
+    def _config_done(self) -> None:
+        """On the UI thread: take over the catalogue, tell the screens, open the full store."""
+        self._take_config()
+        self.config_loaded.publish(self.draft)
+        if self.catalogue is not None:
+            self.catalogue_changed.publish(self.catalogue)
+        if self._pending_mode is not None:
+            mode, self._pending_mode = self._pending_mode, None
+            self.action_go(mode)
+        # after the first paint: importing SQLAlchemy must not compete with it
+        self.call_after_refresh(self._open_store)
 
     # -- the draft ------------------------------------------------------------------------------
     def update_draft(self, section: str, value: Section) -> None:
@@ -212,6 +291,9 @@ class OpusApp(App[int]):
 
     @work(thread=True, exclusive=True, group="store", exit_on_error=False)
     def _open_store(self) -> None:
+        from opus_tui.domain.connections import API_KEY_SECRET
+        from opus_tui.messages import StoreFailed, StoreOpened
+
         try:
             store = self.require_store()
             config = store.load_config()
@@ -360,7 +442,11 @@ class OpusApp(App[int]):
         self._update_status()
 
     def _update_status(self) -> None:
-        if self.catalogue is None:
+        if self.catalogue is None and self.plain is not None and self.plain.databases:
+            # the first frame: the snapshot's rows, not yet a Catalogue
+            when = self.plain.fetched_at
+            catalogue = "Katalog: ögonblicksbild" + (f" {when:%Y-%m-%d %H:%M}" if when else "")
+        elif self.catalogue is None:
             catalogue = "Katalog: saknas"
         else:
             source = {"database": "Opus-databas", "snapshot": "ögonblicksbild", "demo": "demo"}
@@ -374,18 +460,46 @@ class OpusApp(App[int]):
         self.status_changed.publish(self.sub_title)
 
     # -- app lifecycle --------------------------------------------------------------------------
+    def draft_available(self) -> bool:
+        """For composing a tab: does the draft exist? Unless the first frame is progressive (a
+        real terminal), it is built now."""
+        if not self.config_ready:
+            progressive = self._progressive
+            if progressive is None:
+                progressive = not self.is_headless
+            if not progressive:
+                self._take_config()
+        return self.config_ready
+
+    def _take_config(self) -> None:
+        """On the UI thread: the draft (built now if need be) and its catalogue are the app's."""
+        self._ensure_config()
+        catalogue, self._loaded_catalogue = self._loaded_catalogue, None
+        if catalogue is not None and self.catalogue is None:
+            self.catalogue = catalogue
+            self._update_status()
+
     def on_mount(self) -> None:
-        self.switch_mode(TABS[0].mode)
+        # The first tab is DEFAULT_MODE: Textual composes it with the app (no switch_mode, whose
+        # delay_update would hold the first frame back by 50 ms).
+        if not self.config_ready:  # progressive: the first frame is drawn from self.plain
+            self.call_after_refresh(self._load_config)
+            return
         if self.catalogue is not None:
             self.catalogue_changed.publish(self.catalogue)
         # after the first paint: importing SQLAlchemy must not compete with it (issue 8)
         self.call_after_refresh(self._open_store)
 
     def action_go(self, mode: str) -> None:
+        if not self.config_ready:
+            self._pending_mode = mode  # switched to once the draft exists
+            return
         if mode in TAB_BY_MODE and mode != self.current_mode:
             self.switch_mode(mode)
 
     def action_next_tab(self, step: int) -> None:
+        if not self.config_ready:
+            return
         modes = [tab.mode for tab in TABS]
         index = modes.index(self.current_mode) if self.current_mode in modes else 0
         self.switch_mode(modes[(index + step) % len(modes)])

@@ -1,5 +1,6 @@
 """The tabs in the manual's order, plus Konfiguration. Screen modules are imported lazily (the
-first screen only) so start-up stays fast."""
+first screen only) so start-up stays fast; labels come from the generated ``opus_tui.labels``
+(no pydantic before the first frame)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from opus_tui.domain.config import section_label
+from opus_tui.labels import SECTION_LABELS
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -24,7 +25,7 @@ class Tab:
 
     @property
     def label(self) -> str:
-        return "Konfiguration" if self.section == "connections" else section_label(self.section)
+        return "Konfiguration" if self.section == "connections" else SECTION_LABELS[self.section]
 
     def factory(self) -> Callable[[], Screen[None]]:
         def make() -> Screen[None]:

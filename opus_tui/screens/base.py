@@ -5,6 +5,12 @@ A subclass sets ``SECTION`` (a ``WebConfiguration`` section), yields its fields 
 ``compose_content()`` and fills them from a section value in ``load()``; it edits through
 ``self.edit(value)`` (which calls ``app.update_draft``). Fields show their problems through
 ``FieldError`` widgets whose ``path`` starts with the section name.
+
+Progressive first paint (issue 8): when the app has not built its draft yet (``app.config_ready``
+is False: the first tab of a real terminal), the screen composes only the header, the tab bar and
+``compose_skeleton()`` — plain data, no pydantic. When ``app.config_loaded`` fires, it mounts
+the rest (``complete_content()``, the preview slot, the problems and help lines, the footer) and
+only then loads the draft; until then Spara/Återställ/F2 answer that the tab is being read.
 """
 
 from __future__ import annotations
@@ -17,10 +23,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from opus_tui.domain.config import Section, WebConfiguration
-from opus_tui.domain.problems import Problem
 from opus_tui.lazy import Deferred
 from opus_tui.screens import TAB_BY_SECTION, Tab
 from opus_tui.widgets.field import FieldError
@@ -28,6 +33,8 @@ from opus_tui.widgets.tab_bar import TabBar
 
 if TYPE_CHECKING:
     from opus_tui.app import OpusApp
+    from opus_tui.domain.config import Section, WebConfiguration
+    from opus_tui.domain.problems import Problem
 
 WIDE = 120  # columns from which the preview sits next to the tab content
 
@@ -61,6 +68,8 @@ class TabScreen(Screen[None]):
         self._problems_pending = False
         self._preview_open = False  # narrow terminal: preview shown full width
         self._preview_hidden = False  # wide terminal: preview hidden
+        self._started = False  # the whole tab is mounted and filled from the draft
+        self._completing = False
 
     # -- properties -----------------------------------------------------------------------------
     @property
@@ -78,6 +87,14 @@ class TabScreen(Screen[None]):
     # -- hooks for subclasses -------------------------------------------------------------------
     def compose_content(self) -> ComposeResult:
         yield Static("")
+
+    def compose_skeleton(self) -> ComposeResult:
+        """The content of the first frame, before the draft exists: plain data only (no
+        pydantic). By default the whole content (only the first tab is ever composed early)."""
+        yield from self.compose_content()
+
+    async def complete_content(self) -> None:
+        """Mount what ``compose_content()`` has beyond ``compose_skeleton()``."""
 
     def load(self, value: Any) -> None:
         """Fill the fields from a section value (draft or saved)."""
@@ -118,33 +135,77 @@ class TabScreen(Screen[None]):
 
     # -- composition ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        ready = self.opus.draft_available()
         yield Header(icon="≡")
         yield TabBar(self.tab.mode, id="tab-bar")
         with Horizontal(id="body"):
             container = VerticalScroll if self.CONTENT_SCROLLS else Vertical
             with container(id="content", classes="tab-content"):
-                yield from self.compose_content()
-            with Vertical(id="preview-slot"):
-                yield Deferred("opus_tui.widgets.preview", "PreviewPane", id="preview")
-        yield Static("", id="problems", markup=False)
-        yield Static("", id="help-line", markup=False)
-        yield Footer()
+                yield from (self.compose_content() if ready else self.compose_skeleton())
+            if ready:
+                yield self._preview_slot()
+        if ready:
+            yield from self._bottom()
+
+    def _preview_slot(self) -> Widget:
+        return Vertical(
+            Deferred("opus_tui.widgets.preview", "PreviewPane", id="preview"), id="preview-slot"
+        )
+
+    def _bottom(self) -> list[Widget]:
+        return [
+            Static("", id="problems", markup=False),
+            Static("", id="help-line", markup=False),
+            Footer(),
+        ]
 
     def on_mount(self) -> None:
         self.title = "opus-tui"
+        self.opus.status_changed.subscribe(self, self._on_status)
+        if self.opus.config_ready:
+            self._start()
+        else:
+            self.opus.config_loaded.subscribe(self, self._on_config_loaded)
+
+    def _on_config_loaded(self, draft: WebConfiguration) -> None:
+        if not self._completing:
+            self._completing = True
+            self.call_later(self._complete)
+
+    async def _complete(self) -> None:
+        """After the first paint: mount the rest of the tab, then fill it from the draft."""
+        auto_focused = self.focused
+        await self.complete_content()
+        await self.query_one("#body").mount(self._preview_slot())
+        await self.mount_all(self._bottom())
+        self._start()
+        if self.focused is auto_focused:  # the user has not moved: focus as a settled screen
+            self.set_focus(None)
+            self._update_auto_focus()
+        self._help_for(self.focused)
+
+    def _start(self) -> None:
+        self._started = True
         self.opus.draft_changed.subscribe(self, self._on_draft_changed)
         self.opus.reloaded.subscribe(self, self._on_reloaded)
-        self.opus.status_changed.subscribe(self, self._on_status)
         self.load(self.current_value())
         self._update_layout(self.size.width)
         self._refresh_problems()
 
+    def _not_started(self) -> bool:
+        """True (and says so) while the tab is still being read after the first frame."""
+        if not self._started:
+            self.notify("Fliken läses fortfarande in – försök igen om ett ögonblick.")
+        return not self._started
+
     def on_screen_resume(self) -> None:
-        self._update_layout(self.size.width)
-        self._refresh_problems()
+        if self._started:
+            self._update_layout(self.size.width)
+            self._refresh_problems()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._update_layout(event.size.width)
+        if self._started:
+            self._update_layout(event.size.width)
 
     def _update_layout(self, width: int) -> None:
         wide = width >= WIDE
@@ -172,7 +233,7 @@ class TabScreen(Screen[None]):
 
     def _refresh_problems(self) -> None:
         self._problems_pending = False
-        if not self.is_mounted:
+        if not self.is_mounted or not self._started:
             return
         problems = self.section_problems()
         self.show_problems(problems)
@@ -208,12 +269,18 @@ class TabScreen(Screen[None]):
     # -- help line ------------------------------------------------------------------------------
     @on(events.DescendantFocus)
     def _show_help(self, event: events.DescendantFocus) -> None:
-        tooltip = event.widget.tooltip
+        self._help_for(event.widget)
+
+    def _help_for(self, widget: Widget | None) -> None:
+        tooltip = widget.tooltip if widget is not None else None
         text = tooltip if isinstance(tooltip, str) else ""
-        self.query_one("#help-line", Static).update(text)
+        for line in self.query("#help-line").results(Static):  # absent in the first frame
+            line.update(text)
 
     # -- actions --------------------------------------------------------------------------------
     def action_save(self) -> None:
+        if self._not_started():
+            return
         problems = self.section_problems()
         self.show_problems(problems)
         errors = [p for p in problems if p.is_error]
@@ -268,6 +335,8 @@ class TabScreen(Screen[None]):
         self.notify(message, title=f"Kan inte spara {self.tab.label}", severity="error")
 
     def action_revert(self) -> None:
+        if self._not_started():
+            return
         if not self.is_dirty():
             self.notify("Inget att återställa.", title=self.tab.label)
             return
@@ -277,6 +346,8 @@ class TabScreen(Screen[None]):
         self.notify(f"{self.tab.label} återställd till det senast sparade.", title="Återställt")
 
     def action_toggle_preview(self) -> None:
+        if self._not_started():
+            return
         if not self.query_one("#preview", Deferred).available:
             self.notify("Förhandsvisningen är inte tillgänglig ännu.", severity="warning")
             return
@@ -294,6 +365,8 @@ class PlaceholderScreen(TabScreen):
         yield Static("", id="placeholder", markup=False)
 
     def load(self, value: Any) -> None:
+        from opus_tui.domain.config import Section
+
         lines = [f"{self.tab.label} — skärmen kommer snart. Sparade värden:", ""]
         if isinstance(value, Section):
             for name, field in type(value).model_fields.items():

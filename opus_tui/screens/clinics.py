@@ -1,30 +1,35 @@
 """Kliniker: Välj databas, Välj klinik (filter as you type), the clinic's practitioners with
 Lägg till, and Tillagda behandlare grouped by clinic with Ta bort, alt+up/down ordering and a
 Grupp per clinic. Lists are OptionLists (they render only the visible lines), so 300 clinics × 30
-practitioners stay responsive."""
+practitioners stay responsive.
+
+The first frame (issue 8) shows only the clinic list of the first database, from the store's
+plain rows (``app.plain``); the pickers, buttons and Tillagda behandlare are mounted around it
+once the draft exists."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from opus_tui.domain.catalogue import Catalogue, CatalogueClinic, CataloguePractitioner
-from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
-from opus_tui.domain.fields import help_of, label_of
+from opus_tui.labels import GROUP_HELP, GROUP_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.widgets.field import FieldError
 
-PUBLISHED_LABEL = label_of(PublishedClinic, "practitioners")  # "Tillagda behandlare"
-GROUP_LABEL = label_of(PublishedClinic, "group")
+if TYPE_CHECKING:  # the first frame does not import pydantic (issue 8)
+    from opus_tui.domain.catalogue import Catalogue, CatalogueClinic, CataloguePractitioner
+    from opus_tui.domain.config import ClinicsSettings, PublishedClinic
+
 EXPAND_ALL_LIMIT = 600  # published practitioners shown at once; above, one clinic at a time
 
 
@@ -54,8 +59,29 @@ class CatalogueIndex:
 
 
 def clinic_prompt(clinic: CatalogueClinic) -> str:
-    city = f", {clinic.city}" if clinic.city and clinic.city not in clinic.name else ""
-    return f"{clinic.name}{city}"
+    return _prompt(clinic.name, clinic.city)
+
+
+def _prompt(name: str, city: str) -> str:
+    return f"{name}, {city}" if city and city not in name else name
+
+
+def first_frame_clinics(app: Any) -> tuple[list[Option], int]:
+    """Välj klinik's options for the first database and that database's clinic count, from the
+    given catalogue or else the store's plain rows (no domain objects needed)."""
+    catalogue = app.catalogue
+    if catalogue is not None:
+        index = CatalogueIndex(catalogue)
+        first = index.databases[0] if index.databases else ""
+        rows = [(c.clinic_id, c.name, c.city) for c in index.clinics.get(first, [])]
+    elif app.plain is not None and app.plain.databases:
+        plain = app.plain
+        databases = [d for d, _ in plain.databases]
+        databases += [r[0] for r in plain.clinics if r[0] not in databases]
+        rows = [(r[1], r[2], r[5]) for r in plain.clinics if r[0] == databases[0]]
+    else:
+        rows = []
+    return [Option(_prompt(name, city), id=cid) for cid, name, city in rows], len(rows)
 
 
 class ClinicList(OptionList):
@@ -63,10 +89,10 @@ class ClinicList(OptionList):
 
     def on_key(self, event: events.Key) -> None:
         character = event.character
-        if character and character.isalpha():
+        boxes = self.screen.query("#clinic-filter").results(Input)
+        if character and character.isalpha() and (box := next(boxes, None)) is not None:
             event.stop()
             event.prevent_default()
-            box = self.screen.query_one("#clinic-filter", Input)
             box.focus()
             box.insert_text_at_cursor(character)
 
@@ -109,48 +135,76 @@ class ClinicsScreen(TabScreen):
     def compose_content(self) -> ComposeResult:
         with Horizontal(id="clinic-columns"):
             with Vertical(id="pick"):
-                with Horizontal(id="database-row"):
-                    yield Label("Välj databas", id="database-label")
-                    yield Select[str]([], prompt="(ingen databas)", compact=True, id="database")
-                clinic_filter = Input(
-                    placeholder="Välj klinik – skriv för att filtrera",
-                    compact=True,
-                    select_on_focus=False,
-                    id="clinic-filter",
-                )
-                clinic_filter.tooltip = "Filtrera klinikerna på namn, ort eller id."
-                yield clinic_filter
-                clinics = ClinicList(id="clinic-list")
-                clinics.border_title = "Välj klinik"
-                clinics.tooltip = "Välj klinik; dess behandlare visas nedan."
-                yield clinics
-                practitioners = OptionList(id="practitioner-list")
-                practitioners.border_title = "Behandlare"
-                practitioners.border_subtitle = "Enter = Lägg till"
-                practitioners.tooltip = "Enter lägger till behandlaren under Tillagda behandlare."
-                yield practitioners
-                yield Button("Lägg till", id="add", compact=True, variant="primary")
-            with Vertical(id="published-col"):
-                published = PublishedList(id="published")
-                published.border_title = PUBLISHED_LABEL
-                published.border_subtitle = "alt+↑↓ flytta · Del ta bort"
-                published.tooltip = help_of(PublishedClinic, "practitioners")
-                yield published
-                with Horizontal(id="group-row"):
-                    yield Label(GROUP_LABEL, id="group-label")
-                    group = Input(
-                        placeholder="t.ex. MALMÖ", compact=True, id="group", disabled=True
-                    )
-                    group.tooltip = help_of(PublishedClinic, "group")
-                    yield group
-                yield FieldError(("clinics",), id="clinics-problems")
-                with Horizontal(id="published-buttons"):
-                    yield Button("Ta bort", id="remove", compact=True, variant="error")
-                    yield Button("Upp", id="up", compact=True)
-                    yield Button("Ner", id="down", compact=True)
+                yield from self._above_clinics()
+                yield self._clinic_list()
+                yield from self._below_clinics()
+            yield self._published_column()
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def compose_skeleton(self) -> ComposeResult:
+        """The first frame: Välj klinik with the first database's clinics, from plain rows."""
+        options, total = first_frame_clinics(self.opus)
+        with Horizontal(id="clinic-columns"), Vertical(id="pick"):
+            clinic_list = self._clinic_list(options)
+            clinic_list.border_subtitle = f"{total} av {total}"
+            yield clinic_list
+
+    async def complete_content(self) -> None:
+        clinic_list = self.query_one("#clinic-list", OptionList)
+        pick = self.query_one("#pick")
+        await pick.mount_all(self._above_clinics(), before=clinic_list)
+        await pick.mount_all(self._below_clinics(), after=clinic_list)
+        await self.query_one("#clinic-columns").mount(self._published_column())
+
+    def _above_clinics(self) -> list[Widget]:
+        clinic_filter = Input(
+            placeholder="Välj klinik – skriv för att filtrera",
+            compact=True,
+            select_on_focus=False,
+            id="clinic-filter",
+        )
+        clinic_filter.tooltip = "Filtrera klinikerna på namn, ort eller id."
+        database_row = Horizontal(
+            Label("Välj databas", id="database-label"),
+            Select[str]([], prompt="(ingen databas)", compact=True, id="database"),
+            id="database-row",
+        )
+        return [database_row, clinic_filter]
+
+    def _clinic_list(self, options: list[Option] | None = None) -> ClinicList:
+        clinics = ClinicList(*(options or ()), id="clinic-list")
+        clinics.border_title = "Välj klinik"
+        clinics.tooltip = "Välj klinik; dess behandlare visas nedan."
+        return clinics
+
+    def _below_clinics(self) -> list[Widget]:
+        practitioners = OptionList(id="practitioner-list")
+        practitioners.border_title = "Behandlare"
+        practitioners.border_subtitle = "Enter = Lägg till"
+        practitioners.tooltip = "Enter lägger till behandlaren under Tillagda behandlare."
+        return [practitioners, Button("Lägg till", id="add", compact=True, variant="primary")]
+
+    def _published_column(self) -> Vertical:
+        published = PublishedList(id="published")
+        published.border_title = PUBLISHED_LABEL
+        published.border_subtitle = "alt+↑↓ flytta · Del ta bort"
+        published.tooltip = PUBLISHED_HELP
+        group = Input(placeholder="t.ex. MALMÖ", compact=True, id="group", disabled=True)
+        group.tooltip = GROUP_HELP
+        return Vertical(
+            published,
+            Horizontal(Label(GROUP_LABEL, id="group-label"), group, id="group-row"),
+            FieldError(("clinics",), id="clinics-problems"),
+            Horizontal(
+                Button("Ta bort", id="remove", compact=True, variant="error"),
+                Button("Upp", id="up", compact=True),
+                Button("Ner", id="down", compact=True),
+                id="published-buttons",
+            ),
+            id="published-col",
+        )
+
+    def _start(self) -> None:
+        super()._start()
         self.opus.catalogue_changed.subscribe(self, self._on_catalogue)
         self._on_catalogue(self.opus.catalogue)
 
@@ -207,6 +261,8 @@ class ClinicsScreen(TabScreen):
         self._fill_practitioners()
 
     def _fill_practitioners(self) -> None:
+        if not self._started:
+            return  # first frame: the list is mounted with the rest of the tab
         practitioner_list = self.query_one("#practitioner-list", OptionList)
         keep = practitioner_list.highlighted
         if self.database is None or self.clinic_id is None:
@@ -261,6 +317,8 @@ class ClinicsScreen(TabScreen):
         )
         if source is None:
             return
+        from opus_tui.domain.config import PublishedClinic, PublishedPractitioner
+
         value: ClinicsSettings = self.current_value()
         clinics = list(value.published)
         entry = PublishedPractitioner(
@@ -300,8 +358,11 @@ class ClinicsScreen(TabScreen):
 
     # -- Tillagda behandlare --------------------------------------------------------------------
     def load(self, value: Any) -> None:
+        from opus_tui.domain.config import ClinicsSettings
+
         assert isinstance(value, ClinicsSettings)
-        self._fill_published(self._highlighted_key())
+        # nothing highlighted yet: the first clinic (opened in compact mode)
+        self._fill_published(self._highlighted_key() or (0, None))
         self._fill_practitioners()
 
     def _highlighted_key(self) -> tuple[int, int | None] | None:

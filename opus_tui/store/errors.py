@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from opus_tui.domain.problems import Problem
 from opus_tui.errors import UserError
+
+if TYPE_CHECKING:  # the domain imports pydantic; opus_tui.store.quick must not (issue 8)
+    from opus_tui.domain.problems import Problem
 
 
 class StoreError(UserError):

@@ -4,18 +4,22 @@ field shows the problems whose path starts with the field's path."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
 from textual.widgets import Label, Static
 
-from opus_tui.domain.fields import help_of, label_of
-from opus_tui.domain.problems import Path, Problem
+if TYPE_CHECKING:  # FieldError is in the first frame, which does not import pydantic (issue 8)
+    from pydantic import BaseModel
+
+    from opus_tui.domain.problems import Path, Problem
 
 
 class FieldLabel(Label):
     """The manual's label of a model field."""
 
     def __init__(self, model: type[BaseModel], name: str, *, id: str | None = None) -> None:
+        from opus_tui.domain.fields import help_of, label_of
+
         super().__init__(label_of(model, name), id=id, classes="field-label")
         help_text = help_of(model, name)
         if help_text:

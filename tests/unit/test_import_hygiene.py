@@ -24,6 +24,19 @@ FIRST_SCREEN_MODULES = (
     "opus_tui.domain",
 )
 HEAVY = ("sqlalchemy", "sqlmodel", "httpx", "PIL", "rich_pixels", "pyodbc")
+# The first frame is drawn from plain data: these do not import pydantic (the domain) either.
+FIRST_FRAME_MODULES = (
+    "opus_tui.cli",
+    "opus_tui.app",
+    "opus_tui.screens",
+    "opus_tui.screens.base",
+    "opus_tui.screens.clinics",
+    "opus_tui.store.quick",
+    "opus_tui.widgets.tab_bar",
+    "opus_tui.widgets.field",
+    "opus_tui.labels",
+    "opus_tui.lazy",
+)
 
 PROBE = r"""
 import importlib.util, json, sys, traceback
@@ -57,9 +70,9 @@ print(json.dumps({"missing": False, "loaded": loaded, "via": culprits}))
 """
 
 
-def _probe(module: str) -> dict[str, object]:
+def _probe(module: str, heavy: tuple[str, ...] = HEAVY) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, module, ",".join(HEAVY)],
+        [sys.executable, "-c", PROBE, module, ",".join(heavy)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -75,6 +88,16 @@ def test_first_screen_module_imports_no_heavy_library(module: str) -> None:
     result = _probe(module)
     if result["missing"]:
         pytest.skip(f"{module} does not exist yet")
+    assert result["loaded"] == [], (
+        f"{module} imports {result['loaded']} at import time; first import via "
+        f"(opus_tui frames, outermost first): {json.dumps(result['via'], indent=1)}"
+    )
+
+
+@pytest.mark.parametrize("module", FIRST_FRAME_MODULES)
+def test_first_frame_module_imports_no_pydantic(module: str) -> None:
+    result = _probe(module, ("pydantic", "pydantic_core"))
+    assert not result["missing"], f"{module} is gone: update FIRST_FRAME_MODULES"
     assert result["loaded"] == [], (
         f"{module} imports {result['loaded']} at import time; first import via "
         f"(opus_tui frames, outermost first): {json.dumps(result['via'], indent=1)}"
