@@ -42,9 +42,9 @@ if TYPE_CHECKING:
 OUTBOX_SECONDS = 30.0
 
 DIALOG_CSS = """
-PublishScreen #dialog-box, ConflictScreen #dialog-box { width: 96; max-height: 90%; }
+PublishScreen #dialog-box, ConflictScreen #dialog-box { width: 96; max-height: 100%; }
 PublishScreen #changes, ConflictScreen #changes {
-    height: auto; max-height: 20; border: round $primary-darken-2; padding: 0 1;
+    height: auto; max-height: 35vh; border: round $primary-darken-2; padding: 0 1;
 }
 PublishScreen .note, ConflictScreen .note { color: $text-warning; margin-bottom: 1; }
 """
