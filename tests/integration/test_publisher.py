@@ -169,7 +169,7 @@ def test_photo_is_fitted_uploaded_and_referenced(
     assert row.ProfileImage.startswith("http://127.0.0.1")
     assert row.ClinicianPersonalDataConsents == [1, 2]
     sent = client.practitioner_photo(name, 11)
-    assert len(sent) <= 25 * 1024
+    assert sent is not None and len(sent) <= 25 * 1024
     assert sent == images.fit_photo(original).data  # the fitted photo, not the original
     with Image.open(io.BytesIO(sent)) as photo:
         assert photo.format == "JPEG"
