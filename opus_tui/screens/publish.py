@@ -283,11 +283,15 @@ class PublishFlow:
 
     # -- helpers (threads) ------------------------------------------------------------------
     @contextmanager
-    def _publisher(self) -> Iterator[Publisher]:
+    def _publisher(self, *, background: bool = False) -> Iterator[Publisher]:
+        from opus_tui.services.portal import RetryPolicy
         from opus_tui.services.publisher import Publisher, client_from_store
 
         store = self.app.require_store()
-        with client_from_store(store, **self.app.portal_options) as client:
+        options = dict(self.app.portal_options)
+        if background:  # tried again in OUTBOX_SECONDS anyway; never holds up quitting long
+            options.setdefault("retry", RetryPolicy(attempts=2, timeout=10.0))
+        with client_from_store(store, **options) as client:
             yield Publisher(store, client)
 
     def _notify(self, message: str, *, severity: str = "information", title: str = "") -> None:
@@ -415,7 +419,7 @@ class PublishFlow:
             return
         if waiting and self.sending.acquire(blocking=False):
             try:
-                with self._publisher() as publisher:
+                with self._publisher(background=True) as publisher:
                     outcome = publisher.send_pending()
             except Exception:
                 outcome = None  # e.g. the API key was removed: the header says so
