@@ -332,7 +332,7 @@ class PublishFlow:
     def start(self) -> None:
         if isinstance(self.app.screen, (PublishScreen, ConflictScreen)):
             return
-        self.app.notify("Jämför med portalen…", title="Publicera", timeout=3)
+        self.app.set_portal_state("Portal: jämför…")  # until the dialog (or an error) shows
         self.app.run_worker(
             self._prepare, thread=True, group="publish", exit_on_error=False, exclusive=True
         )
@@ -344,6 +344,7 @@ class PublishFlow:
         except Exception as exc:
             self._failed(exc)
             return
+        self._refresh_status()
         self.app.call_from_thread(self._show_plan, plan)
 
     def _show_plan(self, plan: PublishPlan) -> None:

@@ -306,3 +306,50 @@ async def test_unreachable_portal_queues_and_the_background_sends_once(
     portal = portal_config(emulator, name)
     assert portal.flexibility.booking.hours_limit == 7
     assert portal.media.texts.welcome_text == "**Ny** text"
+
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("dialog", ["plan", "conflict"])
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_snapshot_dialogs(
+    snap_compare: Any,
+    make_app: Callable[[], Any],
+    prepared: Callable[[WebConfiguration], Store],
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    dialog: str,
+    size: tuple[int, int],
+) -> None:
+    """The publish dialog (a removed consent, a setting, a text) and the conflict dialog."""
+    monkeypatch.setattr("opus_tui.app.describe", lambda url: "test.db")
+    name = "opustandlakarna"
+    store = prepared(configuration(name, hours=2))
+    with PortalClient(emulator.url, KEY, retry=FAST) as client:
+        publisher = Publisher(store, client)
+        assert publisher.publish(publisher.prepare()).status == "published"
+    local = configuration(name, hours=10, welcome="Nu med **fet** text")
+    store.save_config(
+        local.model_copy(
+            update={"practitioners": local.practitioners.model_copy(update={"consents": []})}
+        ),
+        summary="test",
+    )
+    app = make_app()
+    app.portal_options = {"retry": FAST}
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        if size[0] >= 120:
+            await pilot.press("f2")  # the preview hidden, as in the other snapshots
+        await pilot.press("f9")
+        await settle(pilot)
+        if dialog == "conflict":
+            emulator.faults(ConcurrentChange=True)
+            await pilot.press("enter")
+            await settle(pilot)
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConflictScreen))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
