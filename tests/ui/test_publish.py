@@ -196,7 +196,7 @@ async def test_diff_shown_confirmed_and_published(
     assert portal.practitioners.consents == saved.practitioners.consents
 
 
-async def test_escape_cancels_and_nothing_is_sent(
+async def test_palette_opens_it_escape_cancels_and_nothing_is_sent(
     make_app: Callable[[], Any], prepared: Callable[[WebConfiguration], Store], emulator: Emulator
 ) -> None:
     name = f"ui-{uuid.uuid4().hex[:8]}"
@@ -205,9 +205,13 @@ async def test_escape_cancels_and_nothing_is_sent(
     app.portal_options = {"retry": FAST}
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("ctrl+p")  # the command palette
+        await pilot.pause()
+        await pilot.press(*"Publicera")
+        await wait_for(pilot, lambda: "publicera det sparade (F9)" in screen_text(app))
+        await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, PublishScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, PublishScreen))
         assert "reserveras" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
