@@ -93,7 +93,9 @@ def _optional(module: str) -> Any:
 
 class OpusApp(App[int]):
     TITLE = "opus-tui"
-    CSS_PATH = stylesheet("app.tcss")
+    # Kliniker's sheet too: it is the first tab, and a screen's CSS_PATH would cost the first frame
+    # one more full re-parse of every sheet (Textual's stylesheets are app-wide anyway).
+    CSS_PATH: ClassVar[list[str | Any]] = [stylesheet("app.tcss"), stylesheet("clinics.tcss")]
     MODES: ClassVar[dict[str, str | Callable[[], Any]]] = {tab.mode: tab.factory() for tab in TABS}
     DEFAULT_MODE: ClassVar[str] = TABS[0].mode
     COMMANDS: ClassVar[set[Any]] = {OpusCommands}

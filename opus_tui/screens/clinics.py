@@ -22,7 +22,6 @@ from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from opus_tui.labels import GROUP_HELP, GROUP_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL
-from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.widgets.field import FieldError
 
@@ -111,7 +110,7 @@ class PublishedList(OptionList):
 
 class ClinicsScreen(TabScreen):
     SECTION = "clinics"
-    CSS_PATH = stylesheet("clinics.tcss")
+    # styles/clinics.tcss is loaded with the app's sheet (OpusApp.CSS_PATH): the first tab
     CONTENT_SCROLLS = False
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding(
