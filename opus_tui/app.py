@@ -164,6 +164,7 @@ class OpusApp(App[int]):
         self._draft: WebConfiguration | None = None
         self._loaded_catalogue: Catalogue | None = None
         self._pending_mode: str | None = None
+        self._store_requested = False
         # stdlib sqlite3 only; clinics and practitioners: the store worker brings the times
         self.plain: PlainStore | None = None
         try:
@@ -235,8 +236,23 @@ class OpusApp(App[int]):
         if self._pending_mode is not None:
             mode, self._pending_mode = self._pending_mode, None
             self.action_go(mode)
-        # after the first paint: importing SQLAlchemy must not compete with it
-        self.call_after_refresh(self._open_store)
+        from opus_tui.screens.base import TabScreen
+
+        first = self._screen_stacks.get(TABS[0].mode)
+        if first and isinstance(first[0], TabScreen) and not first[0].started:
+            return  # the first tab calls tab_completed() once the rest of it is mounted
+        self._request_store()
+
+    def tab_completed(self) -> None:
+        """The first tab, drawn before the draft existed, has mounted the rest of its widgets:
+        now open the full store (importing SQLAlchemy must not compete with that mount)."""
+        self._request_store()
+
+    def _request_store(self) -> None:
+        """Open the full store in a worker after the next refresh (once)."""
+        if not self._store_requested:
+            self._store_requested = True
+            self.call_after_refresh(self._open_store)
 
     # -- the draft ------------------------------------------------------------------------------
     def update_draft(self, section: str, value: Section) -> None:
@@ -490,7 +506,7 @@ class OpusApp(App[int]):
         if self.catalogue is not None:
             self.catalogue_changed.publish(self.catalogue)
         # after the first paint: importing SQLAlchemy must not compete with it (issue 8)
-        self.call_after_refresh(self._open_store)
+        self._request_store()
 
     def action_go(self, mode: str) -> None:
         if not self.config_ready:

@@ -183,6 +183,12 @@ class TabScreen(Screen[None]):
             self.set_focus(None)
             self._update_auto_focus()
         self._help_for(self.focused)
+        self.opus.tab_completed()
+
+    @property
+    def started(self) -> bool:
+        """The whole tab is mounted and filled from the draft."""
+        return self._started
 
     def _start(self) -> None:
         self._started = True
