@@ -29,7 +29,7 @@ PROBE = str(ROOT / "bench" / "phase_probe.py")
 IMPORTS = [
     ("pydantic (BaseModel)", "import pydantic.main"),
     ("opus_tui.domain (pydantic models)", "import opus_tui.domain"),
-    ("opus_tui.app (with domain, screens registry)", "import opus_tui.app"),
+    ("opus_tui.app (screens registry; the domain is not imported)", "import opus_tui.app"),
     ("+ opus_tui.screens.clinics", "import opus_tui.app, opus_tui.screens.clinics"),
     (
         "Kliniker's Textual widgets",

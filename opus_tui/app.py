@@ -496,6 +496,7 @@ class OpusApp(App[int]):
         if catalogue is not None and self.catalogue is None:
             self.catalogue = catalogue
             self._update_status()
+        self.plain = None  # the first frame's rows: the draft and catalogue hold them now
 
     def on_mount(self) -> None:
         # The first tab is DEFAULT_MODE: Textual composes it with the app (no switch_mode, whose
