@@ -64,8 +64,25 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def app_only(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """``opus-tui`` or ``opus-tui --store X``: (True, X) — the app opens without building the
+    full parser (start-up time, issue 8). Anything else goes through argparse."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--store" and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--store=") and len(argv[0]) > len("--store="):
+        return True, argv[0].partition("=")[2]
+    return False, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    only_app, store = app_only(args_list)
+    if only_app:
+        from opus_tui.app import run_app
+
+        return run_app(store)
     args = build_parser(_chosen_command(args_list)).parse_args(args_list)
     try:
         if args.command is None:

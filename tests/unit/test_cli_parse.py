@@ -1,0 +1,38 @@
+"""The command line: the app opens without argparse when only --store is given; everything else
+goes through the full parser."""
+
+from __future__ import annotations
+
+import pytest
+
+from opus_tui.cli import _chosen_command, app_only, build_parser
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], (True, None)),
+        (["--store", "/tmp/x.db"], (True, "/tmp/x.db")),
+        (["--store=postgresql://u@h/db"], (True, "postgresql://u@h/db")),
+        (["--store"], (False, None)),
+        (["--store="], (False, None)),
+        (["--store", "--version"], (False, None)),
+        (["--help"], (False, None)),
+        (["export", "a.toml"], (False, None)),
+        (["--store", "x.db", "check"], (False, None)),
+    ],
+)
+def test_app_only(argv: list[str], expected: tuple[bool, str | None]) -> None:
+    assert app_only(argv) == expected
+
+
+def test_chosen_command_skips_the_store_value() -> None:
+    assert _chosen_command(["--store", "check", "export", "a.toml"]) == "export"
+    assert _chosen_command(["--store", "x.db"]) is None
+
+
+def test_full_parser_knows_every_command() -> None:
+    parser = build_parser("check")
+    args = parser.parse_args(["--store", "x.db", "check"])
+    assert (args.command, args.store) == ("check", "x.db")
+    assert "portal-emulator" in parser.format_help()
