@@ -472,8 +472,9 @@ class OpusApp(App[int]):
             age = f" {when:%Y-%m-%d %H:%M}" if when else ""
             catalogue = f"Katalog: {source.get(self.catalogue.source, self.catalogue.source)}{age}"
         catalogue = self._fetching or catalogue
+        # Most urgent first: at 80 columns the end of the line is cut off.
         self.sub_title = (
-            f"{describe(self.store_url)} ({self.store_state}) · {catalogue} · {self.portal_state}"
+            f"{self.portal_state} · {catalogue} · {describe(self.store_url)} ({self.store_state})"
         )
         self.status_changed.publish(self.sub_title)
 
