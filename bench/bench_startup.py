@@ -49,7 +49,7 @@ FIRST_TAB = ("Kliniker", "Välj klinik")
 DATA_TEXT = "OpusTandläkarna"
 WHOLE_TAB = ("Tillagda behandlare", "Lägg till")  # mounted after the first frame
 LARGE_DATA_TEXT = "Kedjetandvården 0001"
-STORE_OPEN = "(öppen)"  # the header once the full store is open
+STORE_OPEN = "Butik: öppen"  # the header once the full store is open
 TAB_KEYS = "23456789"  # from Kliniker through Konfiguration, then back with "1"
 TAB_LABELS = (
     "Kliniker",

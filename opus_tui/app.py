@@ -474,7 +474,8 @@ class OpusApp(App[int]):
         catalogue = self._fetching or catalogue
         # Most urgent first: at 80 columns the end of the line is cut off.
         self.sub_title = (
-            f"{self.portal_state} · {catalogue} · {describe(self.store_url)} ({self.store_state})"
+            f"{self.portal_state} · Butik: {self.store_state} · {catalogue} · "
+            f"{describe(self.store_url)}"
         )
         self.status_changed.publish(self.sub_title)
 

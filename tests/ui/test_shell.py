@@ -31,7 +31,7 @@ async def test_header_names_store_and_catalogue(make_app, store_url: str) -> Non
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert store_url.removeprefix("sqlite:///") in app.sub_title
-        assert "(öppen)" in app.sub_title
+        assert "Butik: öppen" in app.sub_title
         assert "Portal: ej konfigurerad" in app.sub_title
         assert "Katalog: ögonblicksbild 2026-03-02 09:30" in app.sub_title
 
