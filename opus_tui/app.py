@@ -83,14 +83,6 @@ def _tab_bindings() -> list[Binding]:
     return bindings
 
 
-def _optional(module: str) -> Any:
-    """A module written by another part of the project, or None while it is missing."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
 class OpusApp(App[int]):
     TITLE = "opus-tui"
     # Kliniker's sheet too: it is the first tab, and a screen's CSS_PATH would cost the first frame

@@ -30,12 +30,3 @@ class StoreFailed(Message):
     """The store could not be opened (message in Swedish, no secrets)."""
 
     error: str
-
-
-@dataclass
-class SectionSaved(Message):
-    """One section was saved as one revision."""
-
-    section: str
-    value: Any
-    revision: Any = None

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field
-from pydantic.fields import FieldInfo
 
 
 def setting(
@@ -32,10 +31,6 @@ def setting(
 
 def list_setting(label: str, help: str = "", **constraints: Any) -> Any:
     return Field(default_factory=list, title=label, description=help or None, **constraints)
-
-
-def field_info(model: type[BaseModel], name: str) -> FieldInfo:
-    return model.model_fields[name]
 
 
 def label_of(model: type[BaseModel], name: str) -> str:

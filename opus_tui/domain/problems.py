@@ -150,13 +150,7 @@ def validate_config(data: Mapping[str, Any]) -> tuple[WebConfiguration | None, l
 
 def check(config: WebConfiguration) -> list[Problem]:
     """Every error and warning of a (possibly unvalidated, draft) configuration."""
-    checked, found = validate_config(config.model_dump())
-    del checked
-    return found
-
-
-def errors_in(problems: Iterable[Problem], prefix: Path = ()) -> list[Problem]:
-    return [p for p in problems if p.is_error and p.path[: len(prefix)] == prefix]
+    return validate_config(config.model_dump())[1]
 
 
 def _warn(path: Path, message: str) -> Problem:

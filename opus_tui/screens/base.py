@@ -362,21 +362,3 @@ class TabScreen(Screen[None]):
         else:
             self._preview_open = not self._preview_open
         self._update_layout(self.size.width)
-
-
-class PlaceholderScreen(TabScreen):
-    """A tab whose screen comes later; shows the section's fields as read-only text."""
-
-    def compose_content(self) -> ComposeResult:
-        yield Static("", id="placeholder", markup=False)
-
-    def load(self, value: Any) -> None:
-        from opus_tui.domain.config import Section
-
-        lines = [f"{self.tab.label} — skärmen kommer snart. Sparade värden:", ""]
-        if isinstance(value, Section):
-            for name, field in type(value).model_fields.items():
-                shown = getattr(value, name)
-                text = repr(shown) if not isinstance(shown, Section) else "…"
-                lines.append(f"{field.title or name}: {text[:60]}")
-        self.query_one("#placeholder", Static).update("\n".join(lines))

@@ -65,11 +65,6 @@ class SmsCount:
         return f"{self.units} {unit} · {self.parts} SMS · {self.encoding}"
 
 
-def is_gsm_char(char: str) -> bool:
-    """True when the character can be sent in GSM 7-bit (basic or extension table)."""
-    return char in _BASIC or char in _EXTENSION
-
-
 def ucs2_positions(text: str) -> tuple[int, ...]:
     """Indices of the characters that force UCS-2 (outside both GSM 03.38 tables)."""
     return tuple(i for i, ch in enumerate(text) if ch not in _BASIC and ch not in _EXTENSION)

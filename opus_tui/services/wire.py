@@ -42,6 +42,7 @@ from opus_tui.domain import (
     WebConfiguration,
 )
 from opus_tui.domain import config as dc
+from opus_tui.domain.fields import wire_name_of
 from opus_tui.services import wire_models as wm
 
 # --- Guesses ----------------------------------------------------------------------------------
@@ -146,18 +147,10 @@ _FLEX_GROUPS: tuple[tuple[str, type[BaseModel]], ...] = (
 )
 
 
-def _wire_name(model: type[BaseModel], field: str) -> str | None:
-    extra = model.model_fields[field].json_schema_extra
-    if isinstance(extra, dict):
-        value = extra.get("wire")
-        return value if isinstance(value, str) else None
-    return None
-
-
 def _wire_fields(model: type[BaseModel]) -> list[tuple[str, str]]:
     out = []
     for name in model.model_fields:
-        wire = _wire_name(model, name)
+        wire = wire_name_of(model, name)
         if wire is not None:
             out.append((name, wire))
     return out

@@ -98,13 +98,6 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 def _stored_revision(engine: Engine) -> str | None:
     """The store's schema revision by plain SQL (no Alembic import), or None."""
     from sqlalchemy import exc, text
