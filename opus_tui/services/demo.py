@@ -30,6 +30,7 @@ from opus_tui.domain.catalogue import (
     CataloguePractitioner,
     CatalogueTreatment,
     OnlineTime,
+    OnlineTimes,
 )
 from opus_tui.services import opus_sql
 from opus_tui.services.schema_map import SchemaMap
@@ -279,7 +280,7 @@ def demo_catalogue(today: date) -> Catalogue:
         clinics=tuple(clinics),
         practitioners=tuple(practitioners),
         treatments=tuple(treatments),
-        times=tuple(times),
+        times=OnlineTimes(times),
     )
 
 
@@ -721,5 +722,5 @@ def chain_catalogue(chain: Chain, database: str = "Kedjan") -> Catalogue:
         clinics=clinics,
         practitioners=practitioners,
         treatments=treatments,
-        times=times,
+        times=OnlineTimes(times),
     )

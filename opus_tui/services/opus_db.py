@@ -33,6 +33,7 @@ from opus_tui.domain.catalogue import (
     CataloguePractitioner,
     CatalogueTreatment,
     OnlineTime,
+    OnlineTimes,
 )
 from opus_tui.services import opus_sql
 from opus_tui.services.schema_map import SchemaMap, SchemaMapError
@@ -391,7 +392,7 @@ class OpusGateway:
             clinics=tuple(clinics),
             practitioners=tuple(practitioners),
             treatments=tuple(treatments),
-            times=tuple(times),
+            times=OnlineTimes(times),
         )
 
     def test_connection(self) -> str:
@@ -740,5 +741,5 @@ def merge_catalogues(catalogues: Sequence[Catalogue]) -> Catalogue:
         clinics=tuple(x for c in catalogues for x in c.clinics),
         practitioners=tuple(x for c in catalogues for x in c.practitioners),
         treatments=tuple(x for c in catalogues for x in c.treatments),
-        times=tuple(x for c in catalogues for x in c.times),
+        times=OnlineTimes.from_rows(r for c in catalogues for r in c.times.rows()),
     )

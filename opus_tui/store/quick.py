@@ -161,6 +161,7 @@ def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | Non
         CataloguePractitioner,
         CatalogueTreatment,
         OnlineTime,
+        OnlineTimes,
     )
 
     with _readonly(url) as conn:
@@ -206,5 +207,5 @@ def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | Non
         clinics=clinics,
         practitioners=practitioners,
         treatments=treatments,
-        times=times,
+        times=OnlineTimes(times),
     )

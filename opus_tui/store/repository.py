@@ -36,6 +36,7 @@ from opus_tui.domain.catalogue import (
     CataloguePractitioner,
     CatalogueTreatment,
     OnlineTime,
+    OnlineTimes,
 )
 from opus_tui.domain.config import SECTION_NAMES, Section, WebConfiguration, section_label
 from opus_tui.domain.connections import ConnectionSettings
@@ -576,14 +577,12 @@ class Store:
                     ).order_by(col(CatalogueTreatmentRow.id))
                 )
             )
-            times: tuple[OnlineTime, ...] = ()
+            times: OnlineTimes = OnlineTimes()
             if with_times:
                 # Repeated ids and instants are shared: a row then costs ~80 bytes, not ~370
                 # (180k times: 15 MB instead of 67 MB; issue 8).
-                shared: dict[Any, Any] = {}
-                share = shared.setdefault
-                times = tuple(
-                    OnlineTime(*(share(value, value) for value in row))
+                times = OnlineTimes.from_rows(
+                    tuple(row)
                     for row in conn.execute(
                         _columns(
                             OnlineTimeRow,
