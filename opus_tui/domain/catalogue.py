@@ -72,6 +72,7 @@ TimeRow = tuple[str, str, str, datetime, datetime, "str | None"]
 
 _EPOCH = datetime(1970, 1, 1)
 _SECOND = timedelta(seconds=1)
+_INSTANT_CACHE = 1 << 16  # datetimes shared by rows() at most
 
 
 class OnlineTimes(Sequence[OnlineTime]):
@@ -81,6 +82,9 @@ class OnlineTimes(Sequence[OnlineTime]):
     of the distinct identifier strings) instead of a Python object of about 80 bytes plus its
     datetimes. Indexing and iterating give ``OnlineTime`` objects made on the spot; ``rows()``
     gives plain tuples, and the ``starts``/``ends`` columns are for code that only compares times.
+    Code that scans many times reads the columns: ``starts``/``ends`` and the ``*_codes`` arrays
+    (indexes into ``strings``), and makes an ``OnlineTime`` only for the rows it keeps
+    (``time_at``). A slice is an ``OnlineTimes`` too.
     """
 
     __slots__ = ("_cid", "_db", "_pid", "_string_index", "_strings", "_tid", "ends", "starts")
@@ -94,10 +98,13 @@ class OnlineTimes(Sequence[OnlineTime]):
         self._tid = array("I")
         self.starts = array("q")  # seconds since 1970-01-01 (naive UTC)
         self.ends = array("q")
-        self.extend_rows(
-            (t.database, t.practitioner_id, t.clinic_id, t.start, t.end, t.treatment_id)
-            for t in times
-        )
+        if isinstance(times, OnlineTimes):
+            self.extend(times)
+        else:
+            self.extend_rows(
+                (t.database, t.practitioner_id, t.clinic_id, t.start, t.end, t.treatment_id)
+                for t in times
+            )
 
     @classmethod
     def from_rows(cls, rows: Iterable[TimeRow]) -> OnlineTimes:
@@ -105,18 +112,61 @@ class OnlineTimes(Sequence[OnlineTime]):
         times.extend_rows(rows)
         return times
 
+    @classmethod
+    def concat(cls, parts: Iterable[OnlineTimes]) -> OnlineTimes:
+        """One ``OnlineTimes`` holding every part's times in order (no ``OnlineTime`` made)."""
+        times = cls()
+        for part in parts:
+            times.extend(part)
+        return times
+
     def extend_rows(self, rows: Iterable[TimeRow]) -> None:
         """Append rows as they come (a cursor's ``fetchmany`` batches need not be kept)."""
+        known = self._string_index.get
         intern = self._intern
         db, pid, cid, tid = self._db.append, self._pid.append, self._cid.append, self._tid.append
         starts, ends = self.starts.append, self.ends.append
+        epoch, second = _EPOCH, _SECOND
         for database, practitioner_id, clinic_id, start, end, treatment_id in rows:
-            db(intern(database))
-            pid(intern(practitioner_id))
-            cid(intern(clinic_id))
-            tid(intern(treatment_id))
-            starts((start - _EPOCH) // _SECOND)
-            ends((end - _EPOCH) // _SECOND)
+            # The strings repeat: a dict hit is the usual case, interning the rare one.
+            code = known(database)
+            db(intern(database) if code is None else code)
+            code = known(practitioner_id)
+            pid(intern(practitioner_id) if code is None else code)
+            code = known(clinic_id)
+            cid(intern(clinic_id) if code is None else code)
+            code = known(treatment_id)
+            tid(intern(treatment_id) if code is None else code)
+            starts((start - epoch) // second)
+            ends((end - epoch) // second)
+
+    def extend(self, other: OnlineTimes) -> None:
+        """Append another ``OnlineTimes``' times, column by column."""
+        if other is self:
+            other = OnlineTimes(self)
+        remap = [self._intern(s) for s in other._strings]
+        for mine, theirs in (
+            (self._db, other._db),
+            (self._pid, other._pid),
+            (self._cid, other._cid),
+            (self._tid, other._tid),
+        ):
+            mine.extend(map(remap.__getitem__, theirs))
+        self.starts.extend(other.starts)
+        self.ends.extend(other.ends)
+
+    def take(self, indices: Iterable[int]) -> OnlineTimes:
+        """The times at ``indices`` (row numbers, in the given order) as a new ``OnlineTimes``."""
+        rows = array("I", indices)
+        out = OnlineTimes()
+        out._strings = list(self._strings)
+        out._string_index = dict(self._string_index)
+        for name in ("_db", "_pid", "_cid", "_tid"):
+            column: array[int] = getattr(self, name)
+            setattr(out, name, array("I", map(column.__getitem__, rows)))
+        out.starts = array("q", map(self.starts.__getitem__, rows))
+        out.ends = array("q", map(self.ends.__getitem__, rows))
+        return out
 
     def _intern(self, value: str | None) -> int:
         index = self._string_index.get(value)
@@ -125,23 +175,46 @@ class OnlineTimes(Sequence[OnlineTime]):
             self._strings.append(value)
         return index
 
+    # Read-only views of the columns, for code that scans many times without making objects.
+    @property
+    def strings(self) -> Sequence[str | None]:
+        """The distinct identifier strings; code 0 is ``None``."""
+        return self._strings
+
+    @property
+    def database_codes(self) -> array[int]:
+        return self._db
+
+    @property
+    def practitioner_codes(self) -> array[int]:
+        return self._pid
+
+    @property
+    def clinic_codes(self) -> array[int]:
+        return self._cid
+
+    @property
+    def treatment_codes(self) -> array[int]:
+        return self._tid
+
     def __len__(self) -> int:
         return len(self.starts)
 
     @overload
     def __getitem__(self, index: int) -> OnlineTime: ...
     @overload
-    def __getitem__(self, index: slice) -> Sequence[OnlineTime]: ...
-    def __getitem__(self, index: int | slice) -> OnlineTime | Sequence[OnlineTime]:
+    def __getitem__(self, index: slice) -> OnlineTimes: ...
+    def __getitem__(self, index: int | slice) -> OnlineTime | OnlineTimes:
         if isinstance(index, slice):
-            return [self._time(i) for i in range(*index.indices(len(self)))]
+            return self.take(range(*index.indices(len(self))))
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError("online time index out of range")
-        return self._time(index)
+        return self.time_at(index)
 
-    def _time(self, i: int) -> OnlineTime:
+    def time_at(self, i: int) -> OnlineTime:
+        """The time in row ``i`` (0 ≤ i < len; no negative indexes: for hot loops)."""
         s = self._strings
         return OnlineTime(
             s[self._db[i]] or "",
@@ -153,14 +226,51 @@ class OnlineTimes(Sequence[OnlineTime]):
         )
 
     def __iter__(self) -> Iterator[OnlineTime]:
-        return (self._time(i) for i in range(len(self)))
+        for row in self.rows():
+            yield OnlineTime(*row)
 
     def rows(self) -> Iterator[TimeRow]:
-        for t in self:
-            yield (t.database, t.practitioner_id, t.clinic_id, t.start, t.end, t.treatment_id)
+        """Every time as a (database, practitioner_id, clinic_id, start, end, treatment_id)
+        tuple, straight from the columns."""
+        s = self._strings
+        cache: dict[int, datetime] = {}  # instants repeat (every practitioner's 08:00)
+        get = cache.get
+        epoch, second = _EPOCH, _SECOND
+        for d, p, c, t, start, end in zip(
+            self._db, self._pid, self._cid, self._tid, self.starts, self.ends, strict=True
+        ):
+            a = get(start)
+            if a is None:
+                a = epoch + start * second
+                if len(cache) < _INSTANT_CACHE:
+                    cache[start] = a
+            b = get(end)
+            if b is None:
+                b = epoch + end * second
+                if len(cache) < _INSTANT_CACHE:
+                    cache[end] = b
+            yield (s[d] or "", s[p] or "", s[c] or "", a, b, s[t])
+
+    def _decoded(self, column: array[int], blank: bool) -> list[str | None]:
+        s = self._strings
+        if blank:
+            return [s[i] or "" for i in column]
+        return list(map(s.__getitem__, column))
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, (OnlineTimes, tuple, list)):
+        if isinstance(other, OnlineTimes):
+            if len(self) != len(other) or self.starts != other.starts or self.ends != other.ends:
+                return False
+            return all(
+                self._decoded(mine, blank) == other._decoded(theirs, blank)
+                for mine, theirs, blank in (
+                    (self._db, other._db, True),
+                    (self._pid, other._pid, True),
+                    (self._cid, other._cid, True),
+                    (self._tid, other._tid, False),
+                )
+            )
+        if isinstance(other, (tuple, list)):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 

@@ -17,9 +17,11 @@ options (``Choices.shown`` grows with "Visa fler"), so a recompute stays well in
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from itertools import compress
 from typing import Literal
 
 from opus_tui.domain import standard_texts
@@ -255,11 +257,16 @@ CpKey = tuple[str, str, str]  # database, clinic, practitioner
 
 @dataclass(slots=True)
 class _CpTimes:
-    starts: list[datetime] = field(default_factory=list)
-    times: list[OnlineTime] = field(default_factory=list)
-    weekend: list[bool] = field(default_factory=list)
-    # treatment id ("" = any treatment) -> (last weekday start, last weekend start)
-    last: dict[str, list[datetime | None]] = field(default_factory=dict)
+    """One practitioner's free times at one clinic, sorted by start: columns, not objects.
+
+    ``rows`` are row numbers into ``catalogue.times``; an ``OnlineTime`` is made only for the
+    few times a page shows (``catalogue.times.time_at(row)``)."""
+
+    starts: array[int]  # seconds since 1970 (naive UTC), ascending
+    rows: array[int]
+    weekend: bytearray  # 1: Saturday or Sunday in Swedish time
+    # treatment id ("" = any treatment) -> (last weekday start, last weekend start), in seconds
+    last: dict[str, list[int | None]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -283,6 +290,8 @@ def _zone() -> tzinfo:
 
 
 ZONE = _zone()
+_EPOCH = datetime(1970, 1, 1)
+_SECOND = timedelta(seconds=1)
 
 
 def local(moment: datetime) -> datetime:
@@ -297,6 +306,60 @@ def _is_weekend(start: datetime) -> bool:
     return local(start).weekday() >= 5
 
 
+def _seconds(moment: datetime) -> int:
+    """Naive UTC → whole seconds since 1970, rounded down (as ``OnlineTimes`` stores starts)."""
+    return (moment - _EPOCH) // _SECOND
+
+
+def _exact_seconds(moment: datetime) -> int | None:
+    """Seconds since 1970 when ``moment`` is a whole second (it can then equal a stored start)."""
+    if moment.tzinfo is not None or moment.microsecond:
+        return None
+    return _seconds(moment)
+
+
+class _WeekendOf(dict[int, int]):
+    """Start second → 1 on a Swedish Saturday or Sunday, computed once per distinct start."""
+
+    def __missing__(self, start: int) -> int:
+        value = self[start] = int(_is_weekend(_EPOCH + start * _SECOND))
+        return value
+
+
+_NOT = bytes.maketrans(b"\x00\x01", b"\x01\x00")
+
+
+def _cp_times(
+    rows: Sequence[int],
+    all_starts: array[int],
+    treatment_codes: array[int],
+    treatments: list[str],
+    weekend_of: _WeekendOf,
+) -> _CpTimes:
+    """One key's rows (ascending) → its columns sorted by start (ties keep catalogue order)."""
+    order = sorted(rows, key=all_starts.__getitem__)
+    starts = array("q", map(all_starts.__getitem__, order))
+    weekend = bytearray(map(weekend_of.__getitem__, starts))
+    tids = list(map(treatments.__getitem__, map(treatment_codes.__getitem__, order)))
+    last: dict[str, list[int | None]] = {}
+    # Sorted by start: dict() keeps each treatment's last (latest) start.
+    if any(weekend):
+        weekday = weekend.translate(_NOT)
+        lasts = (
+            dict(zip(compress(tids, weekday), compress(starts, weekday), strict=True)),
+            dict(zip(compress(tids, weekend), compress(starts, weekend), strict=True)),
+        )
+    else:
+        lasts = (dict(zip(tids, starts, strict=True)), {})
+    for i, by_treatment in enumerate(lasts):
+        for tid, start in by_treatment.items():
+            slot = last.get(tid)
+            if slot is None:
+                slot = last[tid] = [None, None]
+            slot[i] = start
+    return _CpTimes(starts, array("I", order), weekend, last)
+
+
 def build_index(catalogue: Catalogue) -> CatalogueIndex:
     practitioners: dict[tuple[str, str], CataloguePractitioner] = {}
     practitioner_at: dict[CpKey, CataloguePractitioner] = {}
@@ -306,33 +369,30 @@ def build_index(catalogue: Catalogue) -> CatalogueIndex:
     treatments_of: dict[str, list[CatalogueTreatment]] = {}
     for t in catalogue.treatments:
         treatments_of.setdefault(t.database, []).append(t)
-    times: dict[CpKey, _CpTimes] = {}
-    weekend_cache: dict[datetime, bool] = {}
-    for ot in catalogue.times:
-        key = (ot.database, ot.clinic_id, ot.practitioner_id)
-        cp = times.get(key)
-        if cp is None:
-            cp = times[key] = _CpTimes()
-        start = ot.start
-        we = weekend_cache.get(start)
-        if we is None:
-            we = weekend_cache[start] = _is_weekend(start)
-        cp.starts.append(start)
-        cp.times.append(ot)
-        cp.weekend.append(we)
-        slot = cp.last.get(ot.treatment_id or "")
-        if slot is None:
-            slot = cp.last[ot.treatment_id or ""] = [None, None]
-        i = 1 if we else 0
-        prev = slot[i]
-        if prev is None or start > prev:
-            slot[i] = start
-    for cp in times.values():
-        if any(a > b for a, b in zip(cp.starts, cp.starts[1:], strict=False)):
-            order = sorted(range(len(cp.starts)), key=cp.starts.__getitem__)
-            cp.starts = [cp.starts[i] for i in order]
-            cp.times = [cp.times[i] for i in order]
-            cp.weekend = [cp.weekend[i] for i in order]
+    # Group the row numbers by (database, clinic, practitioner) codes: one pass, no objects.
+    ot = catalogue.times
+    by_codes: dict[tuple[int, int, int], array[int]] = {}
+    get = by_codes.get
+    codes_of_rows = zip(ot.database_codes, ot.clinic_codes, ot.practitioner_codes, strict=True)
+    for row, codes in enumerate(codes_of_rows):
+        rows = get(codes)
+        if rows is None:
+            rows = by_codes[codes] = array("I")
+        rows.append(row)
+    strings = ot.strings
+    # The key as an OnlineTime gives it ("" for a missing id): two codes may meet in one key.
+    by_key: dict[CpKey, array[int]] = {}
+    for (db, cid, pid), rows in by_codes.items():
+        key = (strings[db] or "", strings[cid] or "", strings[pid] or "")
+        seen = by_key.get(key)
+        by_key[key] = rows if seen is None else array("I", sorted(seen + rows))
+    del by_codes
+    treatments = [s or "" for s in strings]
+    weekend_of = _WeekendOf()
+    times = {
+        key: _cp_times(rows, ot.starts, ot.treatment_codes, treatments, weekend_of)
+        for key, rows in by_key.items()
+    }
     return CatalogueIndex(
         catalogue=catalogue,
         clinics={(c.database, c.clinic_id): c for c in catalogue.clinics},
@@ -376,6 +436,11 @@ class _Ctx:
     weekend: bool
     clinics: list[PublishedClinic]
     consents: dict[tuple[str, str, str], tuple[bool, bool]] | None = None
+    # ``now`` in the index's terms: a start (whole seconds) is after now iff it is > now_s.
+    now_s: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.now_s = _seconds(self.now)
 
     def web_treatment(self, db: str, tid: str) -> CatalogueTreatment | None:
         t = self.idx.treatments.get((db, tid))
@@ -387,7 +452,7 @@ class _Ctx:
         cp = self.idx.times.get((db, cid, pid))
         if cp is None:
             return False
-        now, weekend = self.now, self.weekend
+        now, weekend = self.now_s, self.weekend
         for key, (wd, we) in cp.last.items():
             if tid is None:
                 if key and self.web_treatment(db, key) is None:
@@ -405,7 +470,7 @@ class _Ctx:
         out: set[str] = set()
         if cp is None:
             return out
-        now, weekend = self.now, self.weekend
+        now, weekend = self.now_s, self.weekend
         for key, (wd, we) in cp.last.items():
             if (wd is not None and wd > now) or (weekend and we is not None and we > now):
                 if not key:
@@ -486,13 +551,18 @@ def _find_time(ctx: _Ctx, value: str) -> OnlineTime | None:
     if cp is None:
         return None
     try:
-        start = datetime.fromisoformat(iso)
+        start = _exact_seconds(datetime.fromisoformat(iso))
     except ValueError:
         return None
-    i = bisect.bisect_left(cp.starts, start)
-    while i < len(cp.starts) and cp.starts[i] == start:
-        if _time_value(cp.times[i]) == value:
-            return cp.times[i]
+    if start is None:
+        return None
+    times = ctx.idx.catalogue.times
+    starts, rows = cp.starts, cp.rows
+    i = bisect.bisect_left(starts, start)
+    while i < len(starts) and starts[i] == start:
+        ot = times.time_at(rows[i])
+        if _time_value(ot) == value:
+            return ot
         i += 1
     return None
 
@@ -1171,12 +1241,16 @@ def _candidate_times(
 ) -> tuple[list[OnlineTime], bool]:
     """The earliest ``limit`` free times for the open choices, within ``TIME_DAYS`` days of the
     first free day, and whether there are more. Each practitioner's times are sorted, so the
-    search stops at the ``limit``-th earliest time found so far."""
+    search stops at the ``limit``-th earliest time found so far. The search reads the index's
+    columns; only the times returned become ``OnlineTime`` objects."""
     tid = cons.treatment[1] if cons.treatment else None
-    now, weekend = ctx.now, ctx.weekend
+    now, weekend = ctx.now_s, ctx.weekend
+    skip = -1 if exclude is None else _exact_seconds(exclude)  # -1: no start is excluded
+    times = ctx.idx.catalogue.times
+    strings, treatment_codes = times.strings, times.treatment_codes
     want = limit + 1  # one more tells whether "Visa fler" is needed
-    found: list[OnlineTime] = []
-    bound: datetime | None = None  # no time at or after this can be among the earliest
+    found: list[tuple[int, str, str, int]] = []  # (start, clinic, practitioner, row)
+    bound: int | None = None  # no time at or after this can be among the earliest
     seen_pairs: set[CpKey] = set()
     for c, p in _pairs(ctx, cons):
         key = (c.database, c.clinic_id, p.practitioner_id)
@@ -1186,7 +1260,8 @@ def _candidate_times(
         cp = ctx.idx.times.get(key)
         if cp is None:
             continue
-        starts, times, weekends = cp.starts, cp.times, cp.weekend
+        db, cid, pid = key
+        starts, rows, weekends = cp.starts, cp.rows, cp.weekend
         i = bisect.bisect_right(starts, now)
         n = len(starts)
         taken = 0
@@ -1194,35 +1269,38 @@ def _candidate_times(
             start = starts[i]
             if bound is not None and start > bound:
                 break
-            ot = times[i]
+            row = rows[i]
             i += 1
             if weekends[i - 1] and not weekend:
                 continue
-            if ot.treatment_id:
-                if tid is not None and ot.treatment_id != tid:
+            treatment_id = strings[treatment_codes[row]]
+            if treatment_id:
+                if tid is not None and treatment_id != tid:
                     continue
-                if tid is None and ctx.web_treatment(ot.database, ot.treatment_id) is None:
+                if tid is None and ctx.web_treatment(db, treatment_id) is None:
                     continue
-            if exclude is not None and start == exclude:
+            if start == skip:
                 continue
-            found.append(ot)
+            found.append((start, cid, pid, row))
             taken += 1
         if len(found) >= 4 * want:
             found.sort(key=_time_order)
             del found[want:]
-            bound = found[-1].start
+            bound = found[-1][0]
     found.sort(key=_time_order)
-    if found:
-        first = found[0].start
+    # Sorted by start, the window below keeps a prefix: ``want`` are enough to decide.
+    shown = [times.time_at(row) for *_, row in found[:want]]
+    if shown:
+        first = shown[0].start
         first_day = local(first).replace(hour=0, minute=0, second=0, microsecond=0)
         # Back to UTC: the window ends at local midnight after TIME_DAYS days.
         cutoff = first + (first_day + timedelta(days=TIME_DAYS) - local(first))
-        found = [t for t in found if t.start < cutoff]
-    return found[:limit], len(found) > limit
+        shown = [t for t in shown if t.start < cutoff]
+    return shown[:limit], len(shown) > limit
 
 
-def _time_order(t: OnlineTime) -> tuple[datetime, str, str]:
-    return (t.start, t.clinic_id, t.practitioner_id)
+def _time_order(t: tuple[int, str, str, int]) -> tuple[int, str, str]:
+    return (t[0], t[1], t[2])
 
 
 def _time_groups(ctx: _Ctx, choices: Choices, exclude: datetime | None = None) -> list[OptionGroup]:
@@ -2066,10 +2144,11 @@ def explain(
             return "Tiden har redan passerat."
         if _is_weekend(start) and not g.weekend_booking:
             return "Helgbokning är avaktiverad: lördag och söndag visas inte i tidsteget."
+        start_s = _exact_seconds(start)
         for c in at:
             cp = ctx.idx.times.get((db, c.clinic_id, pid))
-            if cp and start in cp.starts:
-                ot = cp.times[cp.starts.index(start)]
+            if cp and start_s is not None and start_s in cp.starts:
+                ot = ctx.idx.catalogue.times.time_at(cp.rows[cp.starts.index(start_s)])
                 if ot.treatment_id and ctx.web_treatment(db, ot.treatment_id) is None:
                     return "Tiden gäller en behandling som inte kan bokas via webben."
                 return "Tiden erbjuds."
@@ -2093,7 +2172,7 @@ def _no_times(ctx: _Ctx, cps: list[tuple[str, str]], db: str, tid: str | None, n
                 continue
             if wd is not None or we is not None:
                 any_time = True
-            if we is not None and we > ctx.now and not (wd is not None and wd > ctx.now):
+            if we is not None and we > ctx.now_s and not (wd is not None and wd > ctx.now_s):
                 weekend_only = True
     if weekend_only and not ctx.weekend:
         return f"{name}: de lediga tiderna ligger på lördag/söndag och helgbokning är avaktiverad."
