@@ -11,6 +11,9 @@ Usage::
 Storage layout: one ``config_section`` row per section (JSON), a ``revision`` per save with the
 whole configuration after it, ``connection_settings`` (JSON), ``secret`` (Fernet ciphertext),
 the catalogue snapshot tables and the publish outbox (see ``tables.py``).
+
+The repository speaks plain DB-API (``dbapi``: stdlib sqlite3 or psycopg 3) with the names in
+``schema``; SQLModel and Alembic are imported only to create or migrate a store.
 """
 
 from __future__ import annotations
@@ -18,54 +21,37 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
-
-from sqlalchemy import Engine, Table, delete, func, insert, update
-from sqlalchemy import exc as sa_exc
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
 
 from opus_tui.domain.catalogue import (
     Catalogue,
     CatalogueClinic,
     CataloguePractitioner,
     CatalogueTreatment,
-    OnlineTime,
     OnlineTimes,
 )
 from opus_tui.domain.config import SECTION_NAMES, Section, WebConfiguration, section_label
 from opus_tui.domain.connections import ConnectionSettings
 from opus_tui.domain.diff import diff, summarise
 from opus_tui.domain.problems import validate_config
+from opus_tui.store import schema
 from opus_tui.store.crypto import SecretBox
-from opus_tui.store.engine import (
-    WRITE_OPTION,
-    is_sqlite,
-    make_engine,
-    migrate,
+from opus_tui.store.dbapi import (
+    HEAD_REVISION,
+    Database,
+    Transaction,
+    friendly_error,
     normalise_url,
-    write_lock,
+    parse_datetime,
+    sqlite_datetime,
 )
 from opus_tui.store.errors import ConfigInvalid, StoreError
 from opus_tui.store.location import default_store_path, describe, sqlite_path
-from opus_tui.store.tables import (
-    CatalogueClinicRow,
-    CatalogueDatabaseRow,
-    CataloguePractitionerRow,
-    CatalogueTreatmentRow,
-    ConfigSectionRow,
-    ConnectionSettingsRow,
-    OnlineTimeRow,
-    OutboxRow,
-    PublishStateRow,
-    RevisionRow,
-    SecretRow,
-)
 
 ALL_SECTIONS = "*"
 INSERT_CHUNK = 5000
@@ -124,40 +110,101 @@ class PublishState:
         return data
 
 
+# --- SQL (names checked against tables.py by tests/unit/test_store_schema.py) ----------------
+
+_SECTIONS = schema.select("config_section", "section", "data")
+_SECTION_UPDATE = schema.update(
+    "config_section", "data", "updated_at", "revision_id", where="section = ?"
+)
+_SECTION_INSERT = schema.insert("config_section", "section", "data", "updated_at", "revision_id")
+_REVISION_INSERT = schema.insert(
+    "revision", "created_at", "os_user", "section", "summary", "snapshot"
+)
+_HISTORY = schema.select(
+    "revision", "id", "created_at", "os_user", "section", "summary", tail="ORDER BY id DESC"
+)
+_SNAPSHOT = schema.select("revision", "snapshot", tail="WHERE id = ?")
+_CONNECTIONS = schema.select("connection_settings", "data", tail="WHERE id = 1")
+_CONNECTIONS_UPDATE = schema.update("connection_settings", "data", "updated_at", where="id = 1")
+_CONNECTIONS_INSERT = schema.insert("connection_settings", "id", "data", "updated_at")
+_SECRET = schema.select("secret", "ciphertext", tail="WHERE name = ?")
+_SECRET_DELETE = "DELETE FROM secret WHERE name = ?"
+_SECRET_UPDATE = schema.update("secret", "ciphertext", "updated_at", where="name = ?")
+_SECRET_INSERT = schema.insert("secret", "name", "ciphertext", "updated_at")
+
+_DATABASES = schema.select("catalogue_database", "database", "fetched_at", tail="ORDER BY position")
+_MAX_POSITION = (
+    f"SELECT MAX({schema.names('catalogue_database', 'position')}) FROM catalogue_database"
+)
+_DATABASE_INSERT = schema.insert("catalogue_database", "database", "position", "fetched_at")
+_CLINIC_COLUMNS = ("database", "clinic_id", "name", "address", "postcode", "city", "phone", "email")
+_PRACTITIONER_COLUMNS = (
+    "database",
+    "practitioner_id",
+    "clinic_id",
+    "first_name",
+    "last_name",
+    "title",
+    "active",
+)
+_TREATMENT_COLUMNS = (
+    "database",
+    "treatment_id",
+    "name",
+    "description",
+    "duration_minutes",
+    "create_in_web",
+    "change_in_web",
+    "cancel_in_web",
+)
+_TIME_COLUMNS = ("database", "practitioner_id", "clinic_id", "start_at", "end_at", "treatment_id")
+_CLINICS = schema.select("catalogue_clinic", *_CLINIC_COLUMNS, tail="ORDER BY id")
+_PRACTITIONERS = schema.select("catalogue_practitioner", *_PRACTITIONER_COLUMNS, tail="ORDER BY id")
+_TREATMENTS = schema.select("catalogue_treatment", *_TREATMENT_COLUMNS, tail="ORDER BY id")
+_TIMES = schema.select("online_time", *_TIME_COLUMNS, tail="ORDER BY id")
+_CLINIC_INSERT = schema.insert("catalogue_clinic", *_CLINIC_COLUMNS)
+_PRACTITIONER_INSERT = schema.insert("catalogue_practitioner", *_PRACTITIONER_COLUMNS)
+_TREATMENT_INSERT = schema.insert("catalogue_treatment", *_TREATMENT_COLUMNS)
+_TIME_INSERT = schema.insert("online_time", *_TIME_COLUMNS)
+# Children first (foreign keys), catalogue_database last.
+_SNAPSHOT_TABLES = (
+    "online_time", "catalogue_treatment", "catalogue_practitioner", "catalogue_clinic",
+    "catalogue_database",
+)  # fmt: skip
+
+_OUTBOX_COLUMNS = schema.TABLES["outbox"]
+_OUTBOX = schema.select("outbox")
+_OUTBOX_BY_KEY = schema.select("outbox", "id", tail="WHERE idempotency_key = ?")
+_OUTBOX_INSERT = schema.insert(
+    "outbox", "created_at", "idempotency_key", "base_etag", "payload", "status", "attempts"
+)
+_PUBLISH_STATE = schema.select(
+    "publish_state", "etag", "config_json", "published_at", tail="WHERE id = 1"
+)
+_PUBLISH_STATE_UPDATE = schema.update(
+    "publish_state", "etag", "config_json", "published_at", where="id = 1"
+)
+_PUBLISH_STATE_INSERT = schema.insert("publish_state", "id", "etag", "config_json", "published_at")
+
+
+def _mark(*columns: str) -> str:
+    """An outbox status change: the given columns, one attempt more."""
+    schema.names("outbox", *columns, "attempts")
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    return f"UPDATE outbox SET {sets}, attempts = attempts + 1 WHERE id = ?"
+
+
+_MARK_APPLIED = _mark("status", "applied_at")
+_MARK_CONFLICT = _mark("status", "portal_body")
+_MARK_FAILED = _mark("status", "last_error")
+
+
 def _config_json(config: WebConfiguration) -> str:
     return config.model_dump_json()
 
 
 def _section_json(value: Section) -> str:
     return value.model_dump_json()
-
-
-def _friendly(exc: BaseException, url: str) -> StoreError:
-    """A Swedish message for a failure to open or use the store (never the password)."""
-    where = describe(url)
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc) else ""
-    lowered = text.lower()
-    if "not a database" in lowered or "malformed" in lowered:
-        return StoreError(f"butiken {where} är ingen SQLite-databas (eller är skadad)")
-    if "readonly" in lowered or "read-only" in lowered:
-        return StoreError(f"butiken {where} är skrivskyddad")
-    if is_sqlite(url):
-        return StoreError(f"kan inte öppna butiken {where}: {text}")
-    # Drop anything that could echo the connection string.
-    safe = describe(url)
-    password = _password_of(url)
-    if password:
-        text = text.replace(password, "***")
-    return StoreError(f"kan inte ansluta till butiken {safe}: {text}")
-
-
-def _password_of(url: str) -> str | None:
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(normalise_url(url)).password
-    except Exception:
-        return None
 
 
 def _check_sqlite_file(url: str, create: bool) -> None:
@@ -190,9 +237,9 @@ def _check_sqlite_file(url: str, create: bool) -> None:
 class Store:
     """The local store at ``url`` (SQLite file or PostgreSQL); see the module docstring."""
 
-    def __init__(self, url: str, engine: Engine, secrets: SecretBox | None = None) -> None:
+    def __init__(self, url: str, database: Database, secrets: SecretBox | None = None) -> None:
         self.url = url
-        self.engine = engine
+        self.database = database
         self._secrets = secrets or SecretBox()
 
     # --- opening ------------------------------------------------------------------------------
@@ -213,17 +260,27 @@ class Store:
         if path is not None and create_parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
         _check_sqlite_file(url, create)
+        database = Database(url)
+        errors: tuple[type[BaseException], ...] = (*database.errors, OSError)
         try:
-            migrate(url)
-            engine = make_engine(url)
-            with engine.connect():
+            if database.stored_revision() != HEAD_REVISION:
+                # New or older schema: only now SQLAlchemy and Alembic (on their own engine).
+                database.close()
+                from opus_tui.store.engine import migrate
+
+                migrate(url)
+            with database.transaction():
                 pass
-        except (sa_exc.SQLAlchemyError, sqlite3.Error, OSError) as exc:
-            raise _friendly(exc, url) from None
-        return cls(url, engine)
+        except errors as exc:
+            database.close()
+            raise friendly_error(exc, url) from None
+        except BaseException:
+            database.close()
+            raise
+        return cls(url, database)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.database.close()
 
     def __enter__(self) -> Store:
         return self
@@ -232,34 +289,26 @@ class Store:
         self.close()
 
     @contextmanager
-    def _session(self, *, write: bool = False) -> Iterator[Session]:
+    def _transaction(self, *, write: bool = False) -> Iterator[Transaction]:
         """One transaction: committed on success, rolled back on error. ``write=True`` takes
         the store's write lock first (config saves: read, check, write, all or nothing)."""
-        bind = self.engine.execution_options(**{WRITE_OPTION: True}) if write else self.engine
-        try:
-            with Session(bind, expire_on_commit=False) as session, session.begin():
-                if write:
-                    write_lock(session.connection())
-                yield session
-        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DatabaseError) as exc:
-            raise _friendly(exc, self.url) from None
+        with self.database.transaction(write=write) as tx:
+            yield tx
 
     # --- web configuration --------------------------------------------------------------------
 
+    def _sections(self, tx: Transaction) -> dict[str, Any]:
+        try:
+            return {s: json.loads(d) for s, d in tx.all(_SECTIONS) if s in SECTION_NAMES}
+        except ValueError:
+            raise StoreError(
+                f"butiken {describe(self.url)} innehåller en skadad konfiguration"
+            ) from None
+
     def load_config_data(self) -> dict[str, Any]:
         """The stored sections as raw JSON data (unvalidated; ``opus-tui check`` uses it)."""
-        with self._session() as session:
-            rows = session.exec(select(ConfigSectionRow)).all()
-            try:
-                return {
-                    row.section: json.loads(row.data)
-                    for row in rows
-                    if row.section in SECTION_NAMES
-                }
-            except ValueError:
-                raise StoreError(
-                    f"butiken {describe(self.url)} innehåller en skadad konfiguration"
-                ) from None
+        with self._transaction() as tx:
+            return self._sections(tx)
 
     def load_config(self) -> WebConfiguration:
         """The stored configuration; defaults for sections never saved.
@@ -273,51 +322,31 @@ class Store:
             raise ConfigInvalid(problems, "den sparade konfigurationen har fel")
         return config
 
-    def _current(self, session: Session) -> WebConfiguration:
-        rows = session.exec(select(ConfigSectionRow)).all()
-        try:
-            data = {r.section: json.loads(r.data) for r in rows if r.section in SECTION_NAMES}
-        except ValueError:
-            raise StoreError(
-                f"butiken {describe(self.url)} innehåller en skadad konfiguration"
-            ) from None
-        config, problems = validate_config(data)
+    def _current(self, tx: Transaction) -> WebConfiguration:
+        config, problems = validate_config(self._sections(tx))
         if config is None:
             raise ConfigInvalid(problems, "den sparade konfigurationen har fel")
         return config
 
     def _write(
         self,
-        session: Session,
+        tx: Transaction,
         config: WebConfiguration,
         sections: tuple[str, ...],
         section: str,
         summary: str,
     ) -> Revision:
         now = utcnow()
-        revision = RevisionRow(
-            created_at=now,
-            os_user=os_user(),
-            section=section,
-            summary=summary,
-            snapshot=_config_json(config),
+        user = os_user()
+        stamp = tx.dt(now)
+        revision_id = tx.insert_id(
+            _REVISION_INSERT, (stamp, user, section, summary, _config_json(config))
         )
-        session.add(revision)
-        session.flush()
-        assert revision.id is not None
         for name in sections:
             data = _section_json(getattr(config, name))
-            row = session.get(ConfigSectionRow, name)
-            if row is None:
-                session.add(
-                    ConfigSectionRow(
-                        section=name, data=data, updated_at=now, revision_id=revision.id
-                    )
-                )
-            else:
-                row.data, row.updated_at, row.revision_id = data, now, revision.id
-                session.add(row)
-        return Revision(revision.id, now, revision.os_user, section, summary)
+            if tx.execute(_SECTION_UPDATE, (data, stamp, revision_id, name)).rowcount == 0:
+                tx.execute(_SECTION_INSERT, (name, data, stamp, revision_id))
+        return Revision(revision_id, now, user, section, summary)
 
     def save_section(self, section: str, value: Section, *, summary: str | None = None) -> Revision:
         """Save one section in one transaction with one revision.
@@ -327,8 +356,8 @@ class Store:
         """
         if section not in SECTION_NAMES:
             raise ValueError(f"unknown section {section!r}")
-        with self._session(write=True) as session:
-            current = self._current(session)
+        with self._transaction(write=True) as tx:
+            current = self._current(tx)
             data = current.model_dump(mode="json")
             data[section] = value.model_dump(mode="json")
             config, problems = validate_config(data)
@@ -340,34 +369,30 @@ class Store:
                 )
                 if summary == "inga ändringar":
                     summary = f"{section_label(section)}: inga ändringar"
-            return self._write(session, config, (section,), section, summary)
+            return self._write(tx, config, (section,), section, summary)
 
     def save_config(self, config: WebConfiguration, *, summary: str) -> Revision:
         """Save every section in one transaction with one revision (import, restore)."""
         _, problems = validate_config(config.model_dump(mode="json"))
         if any(p.is_error for p in problems):
             raise ConfigInvalid(problems, "konfigurationen sparades inte")
-        with self._session(write=True) as session:
-            return self._write(session, config, SECTION_NAMES, ALL_SECTIONS, summary)
+        with self._transaction(write=True) as tx:
+            return self._write(tx, config, SECTION_NAMES, ALL_SECTIONS, summary)
 
     def history(self, limit: int | None = None) -> list[Revision]:
         """Revisions, newest first."""
-        with self._session() as session:
-            query = select(RevisionRow).order_by(col(RevisionRow.id).desc())
-            if limit is not None:
-                query = query.limit(limit)
-            return [
-                Revision(r.id, r.created_at, r.os_user, r.section, r.summary)  # type: ignore[arg-type]
-                for r in session.exec(query).all()
-            ]
+        with self._transaction() as tx:
+            limited = _HISTORY if limit is None else f"{_HISTORY} LIMIT {int(limit)}"
+            rows = tx.all(limited)
+        return [Revision(r[0], _datetime(r[1]), r[2], r[3], r[4]) for r in rows]
 
     def revision_config(self, revision_id: int) -> WebConfiguration:
         """The whole configuration as it was right after that revision."""
-        with self._session() as session:
-            row = session.get(RevisionRow, revision_id)
-            if row is None:
-                raise StoreError(f"revision {revision_id} finns inte")
-            return WebConfiguration.model_validate_json(row.snapshot)
+        with self._transaction() as tx:
+            snapshot = tx.scalar(_SNAPSHOT, (revision_id,))
+        if snapshot is None:
+            raise StoreError(f"revision {revision_id} finns inte")
+        return WebConfiguration.model_validate_json(snapshot)
 
     def restore(self, revision_id: int) -> Revision:
         """Make that revision's configuration current again (recorded as a new revision)."""
@@ -377,45 +402,44 @@ class Store:
     # --- Konfiguration ------------------------------------------------------------------------
 
     def load_connections(self) -> ConnectionSettings:
-        with self._session() as session:
-            row = session.get(ConnectionSettingsRow, 1)
-            if row is None:
-                return ConnectionSettings()
-            return ConnectionSettings.model_validate_json(row.data)
+        with self._transaction() as tx:
+            data = tx.scalar(_CONNECTIONS)
+        if data is None:
+            return ConnectionSettings()
+        return ConnectionSettings.model_validate_json(data)
 
     def save_connections(self, settings: ConnectionSettings) -> None:
         data = settings.model_dump_json()
-        with self._session(write=True) as session:
-            row = session.get(ConnectionSettingsRow, 1)
-            if row is None:
-                row = ConnectionSettingsRow(id=1, data=data, updated_at=utcnow())
-            else:
-                row.data, row.updated_at = data, utcnow()
-            session.add(row)
+        with self._transaction(write=True) as tx:
+            stamp = tx.dt(utcnow())
+            if tx.execute(_CONNECTIONS_UPDATE, (data, stamp)).rowcount == 0:
+                tx.execute(_CONNECTIONS_INSERT, (1, data, stamp))
 
     def set_secret(self, name: str, value: str | None) -> None:
         """Store ``value`` encrypted under ``name``; None (or "") deletes it."""
-        with self._session(write=True) as session:
-            row = session.get(SecretRow, name)
-            if not value:
-                if row is not None:
-                    session.delete(row)
+        token = self._secrets.encrypt(value) if value else None
+        with self._transaction(write=True) as tx:
+            if token is None:
+                tx.execute(_SECRET_DELETE, (name,))
                 return
-            token = self._secrets.encrypt(value)
-            if row is None:
-                row = SecretRow(name=name, ciphertext=token, updated_at=utcnow())
-            else:
-                row.ciphertext, row.updated_at = token, utcnow()
-            session.add(row)
+            stamp = tx.dt(utcnow())
+            if tx.execute(_SECRET_UPDATE, (token, stamp, name)).rowcount == 0:
+                tx.execute(_SECRET_INSERT, (name, token, stamp))
+
+    def _ciphertext(self, name: str) -> str | None:
+        with self._transaction() as tx:
+            token: str | None = tx.scalar(_SECRET, (name,))
+        return token
 
     def get_secret(self, name: str) -> str | None:
         """The secret, or None when missing or not decryptable with this machine's key."""
-        with self._session() as session:
-            row = session.get(SecretRow, name)
-            return None if row is None else self._secrets.decrypt(row.ciphertext)
+        token = self._ciphertext(name)
+        return None if token is None else self._secrets.decrypt(token)
 
     def has_secret(self, name: str) -> bool:
-        return self.get_secret(name) is not None
+        """Whether ``get_secret`` would give a value (checked without decrypting)."""
+        token = self._ciphertext(name)
+        return token is not None and self._secrets.can_decrypt(token)
 
     # --- catalogue snapshot -------------------------------------------------------------------
 
@@ -435,176 +459,79 @@ class Store:
         if not databases:
             return
         fetched_at = catalogue.fetched_at or utcnow()
-        if fetched_at.tzinfo is not None:
-            fetched_at = fetched_at.astimezone(UTC).replace(tzinfo=None)
-        wanted = set(databases)
-        with self._session(write=True) as session:
-            for table in (OnlineTimeRow, CatalogueTreatmentRow, CataloguePractitionerRow):
-                session.execute(delete(table).where(col(table.database).in_(wanted)))
-            session.execute(
-                delete(CatalogueClinicRow).where(col(CatalogueClinicRow.database).in_(wanted))
+        marks = ", ".join(["?"] * len(databases))
+        with self._transaction(write=True) as tx:
+            for table in _SNAPSHOT_TABLES:
+                tx.execute(f"DELETE FROM {table} WHERE database IN ({marks})", databases)
+            position = (tx.scalar(_MAX_POSITION) or 0) + 1
+            stamp = tx.dt(fetched_at)
+            tx.executemany(
+                _DATABASE_INSERT, [(d, position + i, stamp) for i, d in enumerate(databases)]
             )
-            session.execute(
-                delete(CatalogueDatabaseRow).where(col(CatalogueDatabaseRow.database).in_(wanted))
-            )
-            start = session.exec(select(func.max(CatalogueDatabaseRow.position))).one()
-            position = (start or 0) + 1
-            session.execute(
-                insert(CatalogueDatabaseRow),
-                [
-                    {"database": d, "position": position + i, "fetched_at": fetched_at}
-                    for i, d in enumerate(databases)
-                ],
-            )
-            _bulk(
-                session,
-                CatalogueClinicRow,
+            _insert_chunked(
+                tx,
+                _CLINIC_INSERT,
                 (
-                    {
-                        "database": c.database,
-                        "clinic_id": c.clinic_id,
-                        "name": c.name,
-                        "address": c.address,
-                        "postcode": c.postcode,
-                        "city": c.city,
-                        "phone": c.phone,
-                        "email": c.email,
-                    }
+                    (c.database, c.clinic_id, c.name, c.address, c.postcode, c.city, c.phone,
+                     c.email)
                     for c in catalogue.clinics
                 ),
-            )
-            _bulk(
-                session,
-                CataloguePractitionerRow,
+            )  # fmt: skip
+            _insert_chunked(
+                tx,
+                _PRACTITIONER_INSERT,
                 (
-                    {
-                        "database": p.database,
-                        "practitioner_id": p.practitioner_id,
-                        "clinic_id": p.clinic_id,
-                        "first_name": p.first_name,
-                        "last_name": p.last_name,
-                        "title": p.title,
-                        "active": p.active,
-                    }
+                    (p.database, p.practitioner_id, p.clinic_id, p.first_name, p.last_name,
+                     p.title, p.active)
                     for p in catalogue.practitioners
                 ),
-            )
-            _bulk(
-                session,
-                CatalogueTreatmentRow,
+            )  # fmt: skip
+            _insert_chunked(
+                tx,
+                _TREATMENT_INSERT,
                 (
-                    {
-                        "database": t.database,
-                        "treatment_id": t.treatment_id,
-                        "name": t.name,
-                        "description": t.description,
-                        "duration_minutes": t.duration_minutes,
-                        "create_in_web": t.create_in_web,
-                        "change_in_web": t.change_in_web,
-                        "cancel_in_web": t.cancel_in_web,
-                    }
+                    (t.database, t.treatment_id, t.name, t.description, t.duration_minutes,
+                     t.create_in_web, t.change_in_web, t.cancel_in_web)
                     for t in catalogue.treatments
                 ),
-            )
-            _bulk_times(session, catalogue.times)
+            )  # fmt: skip
+            _save_times(tx, catalogue.times)
 
     def catalogue_fetched_at(self) -> dict[str, datetime | None]:
         """When each database's snapshot was fetched."""
-        with self._session() as session:
-            rows = session.exec(
-                select(CatalogueDatabaseRow).order_by(col(CatalogueDatabaseRow.position))
-            ).all()
-            return {r.database: r.fetched_at for r in rows}
+        with self._transaction() as tx:
+            rows = tx.all(_DATABASES)
+        return {d: parse_datetime(f) for d, f in rows}
 
     def load_catalogue(self, *, with_times: bool = True) -> Catalogue | None:
         """The snapshot (``source="snapshot"``), or None when none was saved. ``fetched_at`` is
         the oldest of the databases' fetch times."""
-        with self._session() as session:
-            conn = session.connection()
-            dbs = conn.execute(
-                _columns(CatalogueDatabaseRow, "database", "fetched_at").order_by(
-                    col(CatalogueDatabaseRow.position)
-                )
-            ).all()
+        with self._transaction() as tx:
+            dbs = tx.all(_DATABASES)
             if not dbs:
                 return None
-            clinics = tuple(
-                CatalogueClinic(*row)
-                for row in conn.execute(
-                    _columns(
-                        CatalogueClinicRow,
-                        "database",
-                        "clinic_id",
-                        "name",
-                        "address",
-                        "postcode",
-                        "city",
-                        "phone",
-                        "email",
-                    ).order_by(col(CatalogueClinicRow.id))
-                )
-            )
+            clinics = tuple(CatalogueClinic(*row) for row in tx.execute(_CLINICS))
             practitioners = tuple(
                 CataloguePractitioner(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
-                for row in conn.execute(
-                    _columns(
-                        CataloguePractitionerRow,
-                        "database",
-                        "practitioner_id",
-                        "clinic_id",
-                        "first_name",
-                        "last_name",
-                        "title",
-                        "active",
-                    ).order_by(col(CataloguePractitionerRow.id))
-                )
+                for row in tx.execute(_PRACTITIONERS)
             )
             treatments = tuple(
                 CatalogueTreatment(
                     row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6]), bool(row[7])
                 )
-                for row in conn.execute(
-                    _columns(
-                        CatalogueTreatmentRow,
-                        "database",
-                        "treatment_id",
-                        "name",
-                        "description",
-                        "duration_minutes",
-                        "create_in_web",
-                        "change_in_web",
-                        "cancel_in_web",
-                    ).order_by(col(CatalogueTreatmentRow.id))
-                )
+                for row in tx.execute(_TREATMENTS)
             )
-            times: OnlineTimes = OnlineTimes()
-            if with_times:
-                # Repeated ids and instants are shared: a row then costs ~80 bytes, not ~370
-                # (180k times: 15 MB instead of 67 MB; issue 8).
-                times = OnlineTimes.from_rows(
-                    tuple(row)
-                    for row in conn.execute(
-                        _columns(
-                            OnlineTimeRow,
-                            "database",
-                            "practitioner_id",
-                            "clinic_id",
-                            "start_at",
-                            "end_at",
-                            "treatment_id",
-                        ).order_by(col(OnlineTimeRow.id))
-                    )
-                )
-            stamps = [d[1] for d in dbs if d[1] is not None]
-            return Catalogue(
-                source="snapshot",
-                fetched_at=min(stamps) if stamps else None,
-                databases=tuple(d[0] for d in dbs),
-                clinics=clinics,
-                practitioners=practitioners,
-                treatments=treatments,
-                times=times,
-            )
+            times = _load_times(tx) if with_times else OnlineTimes()
+        stamps = [s for _, f in dbs if (s := parse_datetime(f)) is not None]
+        return Catalogue(
+            source="snapshot",
+            fetched_at=min(stamps) if stamps else None,
+            databases=tuple(d for d, _ in dbs),
+            clinics=clinics,
+            practitioners=practitioners,
+            treatments=treatments,
+            times=times,
+        )
 
     # --- publish outbox (issue 7) -------------------------------------------------------------
 
@@ -612,185 +539,124 @@ class Store:
         self, payload: Mapping[str, Any], base_etag: str | None, idempotency_key: str
     ) -> int:
         """Queue a publication; the same ``idempotency_key`` again returns the existing id."""
-        with self._session(write=True) as session:
-            existing = session.exec(
-                select(OutboxRow).where(OutboxRow.idempotency_key == idempotency_key)
-            ).first()
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        with self._transaction(write=True) as tx:
+            existing = tx.scalar(_OUTBOX_BY_KEY, (idempotency_key,))
             if existing is not None:
-                assert existing.id is not None
-                return existing.id
-            row = OutboxRow(
-                created_at=utcnow(),
-                idempotency_key=idempotency_key,
-                base_etag=base_etag,
-                payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-                status="pending",
+                return int(existing)
+            return tx.insert_id(
+                _OUTBOX_INSERT,
+                (tx.dt(utcnow()), idempotency_key, base_etag, body, "pending", 0),
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            return row.id
 
     def pending_publications(self) -> list[Publication]:
         """Publications still to send (status ``pending`` or ``failed``), oldest first."""
         return self.publications(statuses=("pending", "failed"))
 
     def publications(self, statuses: tuple[str, ...] | None = None) -> list[Publication]:
-        with self._session() as session:
-            query = select(OutboxRow).order_by(col(OutboxRow.id))
-            if statuses is not None:
-                query = query.where(col(OutboxRow.status).in_(statuses))
-            return [_publication(r) for r in session.exec(query).all()]
+        with self._transaction() as tx:
+            if statuses is None:
+                rows = tx.all(f"{_OUTBOX} ORDER BY id")
+            elif not statuses:
+                rows = []
+            else:
+                marks = ", ".join(["?"] * len(statuses))
+                rows = tx.all(f"{_OUTBOX} WHERE status IN ({marks}) ORDER BY id", statuses)
+        return [_publication(r) for r in rows]
 
     def mark_applied(self, publication_id: int, etag: str | None, config_json: str) -> None:
         """The portal accepted it: mark it applied and remember what is now published."""
-        now = utcnow()
-        with self._session(write=True) as session:
-            session.execute(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == publication_id)
-                .values(status="applied", applied_at=now, attempts=OutboxRow.attempts + 1)
-            )
-            state = session.get(PublishStateRow, 1)
-            if state is None:
-                state = PublishStateRow(id=1, etag=etag, config_json=config_json, published_at=now)
-            else:
-                state.etag, state.config_json, state.published_at = etag, config_json, now
-            session.add(state)
+        with self._transaction(write=True) as tx:
+            stamp = tx.dt(utcnow())
+            tx.execute(_MARK_APPLIED, ("applied", stamp, publication_id))
+            state = (etag, config_json, stamp)
+            if tx.execute(_PUBLISH_STATE_UPDATE, state).rowcount == 0:
+                tx.execute(_PUBLISH_STATE_INSERT, (1, *state))
 
     def mark_conflict(self, publication_id: int, portal_body: str) -> None:
         """The portal's configuration changed since ``base_etag``: keep its answer."""
-        with self._session(write=True) as session:
-            session.execute(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == publication_id)
-                .values(status="conflict", portal_body=portal_body, attempts=OutboxRow.attempts + 1)
-            )
+        with self._transaction(write=True) as tx:
+            tx.execute(_MARK_CONFLICT, ("conflict", portal_body, publication_id))
 
     def mark_failed(self, publication_id: int, error: str) -> None:
         """Sending failed (still to be retried: see ``pending_publications``)."""
-        with self._session(write=True) as session:
-            session.execute(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == publication_id)
-                .values(status="failed", last_error=error, attempts=OutboxRow.attempts + 1)
-            )
+        with self._transaction(write=True) as tx:
+            tx.execute(_MARK_FAILED, ("failed", error, publication_id))
 
     def mark_rejected(self, publication_id: int, error: str) -> None:
         """The portal refused it for good (credentials, invalid value): not retried."""
-        with self._session(write=True) as session:
-            session.execute(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == publication_id)
-                .values(status="rejected", last_error=error, attempts=OutboxRow.attempts + 1)
-            )
+        with self._transaction(write=True) as tx:
+            tx.execute(_MARK_FAILED, ("rejected", error, publication_id))
 
     def publish_state(self) -> PublishState | None:
-        with self._session() as session:
-            row = session.get(PublishStateRow, 1)
-            if row is None:
-                return None
-            return PublishState(row.etag, row.config_json, row.published_at)
+        with self._transaction() as tx:
+            row = tx.one(_PUBLISH_STATE)
+        if row is None:
+            return None
+        return PublishState(row[0], row[1], _datetime(row[2]))
 
 
-def _publication(row: OutboxRow) -> Publication:
-    assert row.id is not None
+def _datetime(value: Any) -> datetime:
+    parsed = parse_datetime(value)
+    assert parsed is not None  # a NOT NULL column
+    return parsed
+
+
+def _publication(row: Sequence[Any]) -> Publication:
+    r = dict(zip(_OUTBOX_COLUMNS, row, strict=True))
     return Publication(
-        id=row.id,
-        created_at=row.created_at,
-        idempotency_key=row.idempotency_key,
-        base_etag=row.base_etag,
-        payload=json.loads(row.payload),
-        status=row.status,
-        attempts=row.attempts,
-        last_error=row.last_error,
-        portal_body=row.portal_body,
-        applied_at=row.applied_at,
+        id=r["id"],
+        created_at=_datetime(r["created_at"]),
+        idempotency_key=r["idempotency_key"],
+        base_etag=r["base_etag"],
+        payload=json.loads(r["payload"]),
+        status=r["status"],
+        attempts=r["attempts"],
+        last_error=r["last_error"],
+        portal_body=r["portal_body"],
+        applied_at=parse_datetime(r["applied_at"]),
     )
 
 
-def _columns(table: Any, *names: str) -> Any:
-    """A Core SELECT of some columns of a table class (rows as plain tuples)."""
-    t: Table = table.__table__
-    return sa_select(*(t.c[n] for n in names))
-
-
-_TIME_COLUMNS = ("database", "practitioner_id", "clinic_id", "start_at", "end_at", "treatment_id")
-
-
-def _sqlite_datetime(value: datetime) -> str:
-    # SQLAlchemy's storage format for DATETIME on SQLite (what it parses back).
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.isoformat(" ", "microseconds")
-
-
-def _bulk_times(session: Session, times: Iterable[OnlineTime]) -> None:
-    """The online times straight through the driver's executemany: the bulk of a snapshot
-    (200k rows) without SQLAlchemy's per-value processing."""
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        # COPY on the session's own connection (same transaction): the fastest bulk path.
-        columns = ", ".join(_TIME_COLUMNS)
-        cursor = conn.connection.cursor()
-        try:
-            with cursor.copy(f"COPY online_time ({columns}) FROM STDIN") as copy:
-                for t in times:
-                    copy.write_row(
-                        (
-                            t.database,
-                            t.practitioner_id,
-                            t.clinic_id,
-                            _naive_utc(t.start),
-                            _naive_utc(t.end),
-                            t.treatment_id,
-                        )
-                    )
-        finally:
-            cursor.close()
-        return
-    sqlite = conn.dialect.name == "sqlite"
-    mark = "?" if sqlite else "%s"
-    sql = (
-        f"INSERT INTO online_time ({', '.join(_TIME_COLUMNS)}) "
-        f"VALUES ({', '.join([mark] * len(_TIME_COLUMNS))})"
-    )
-    convert = _sqlite_datetime if sqlite else _naive_utc
-    chunk: list[tuple[Any, ...]] = []
-    for t in times:
-        chunk.append(
-            (
-                t.database,
-                t.practitioner_id,
-                t.clinic_id,
-                convert(t.start),
-                convert(t.end),
-                t.treatment_id,
-            )
-        )
-        if len(chunk) >= INSERT_CHUNK:
-            conn.exec_driver_sql(sql, chunk)
-            chunk = []
-    if chunk:
-        conn.exec_driver_sql(sql, chunk)
-
-
-def _naive_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
-
-
-def _bulk(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
-    """Insert rows in chunks with Core executemany (no ORM bookkeeping)."""
-    conn = session.connection()
-    statement = table.__table__.insert()
-    chunk: list[dict[str, Any]] = []
+def _insert_chunked(tx: Transaction, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """executemany in chunks: a bounded list of rows at a time."""
+    chunk: list[Sequence[Any]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= INSERT_CHUNK:
-            conn.execute(statement, chunk)
+            tx.executemany(sql, chunk)
             chunk = []
     if chunk:
-        conn.execute(statement, chunk)
+        tx.executemany(sql, chunk)
+
+
+def _save_times(tx: Transaction, times: OnlineTimes) -> None:
+    """The online times (the bulk of a snapshot): COPY on PostgreSQL, executemany in chunks on
+    SQLite with the datetimes as SQLAlchemy stored them."""
+    if not tx.sqlite:
+        tx.copy_rows("online_time", _TIME_COLUMNS, times.rows())
+        return
+    # Many times share their instants: convert each once.
+    text = lru_cache(maxsize=8192)(sqlite_datetime)
+    _insert_chunked(
+        tx,
+        _TIME_INSERT,
+        ((db, p, c, text(s), text(e), t) for db, p, c, s, e, t in times.rows()),
+    )
+
+
+def _load_times(tx: Transaction) -> OnlineTimes:
+    """The online times streamed in batches into ``OnlineTimes`` (never a list of all rows)."""
+    sql = _TIMES
+    times = OnlineTimes()
+    if not tx.sqlite:
+        for batch in tx.stream(sql):
+            times.extend_rows(batch)
+        return times
+    parse = datetime.fromisoformat  # faster than a cache of the repeated instants
+    for batch in tx.stream(sql):
+        times.extend_rows((db, p, c, parse(s), parse(e), t) for db, p, c, s, e, t in batch)
+    return times
 
 
 def open_store(given: str | None = None, *, create: bool = True) -> Store:

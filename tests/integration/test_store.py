@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from opus_tui.domain import (
     Catalogue,
@@ -26,6 +25,7 @@ from opus_tui.domain import (
     StepOrder,
     WebConfiguration,
 )
+from opus_tui.domain.catalogue import OnlineTimes
 from opus_tui.store import ConfigInvalid, Store, StoreError
 from opus_tui.store.engine import make_engine, migrate
 from opus_tui.store.quick import read_catalogue_fast, read_config_fast
@@ -50,8 +50,8 @@ def store(store_url: str) -> Iterator[Store]:
 
 
 def _count(store: Store, table: str) -> int:
-    with store.engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+    with store.database.transaction() as tx:
+        return int(tx.scalar(f"SELECT COUNT(*) FROM {table}"))
 
 
 def test_models_and_migrations_agree(store_url: str) -> None:
@@ -111,8 +111,8 @@ def test_save_is_one_transaction(store: Store) -> None:
     """A failure while writing rolls back the revision row too."""
     config = WebConfiguration()
     store.save_config(config, summary="första")
-    with store.engine.begin() as conn:  # break the next write: sections are NOT NULL
-        conn.execute(text("DELETE FROM config_section"))
+    with store.database.transaction() as tx:  # break the next write: sections are NOT NULL
+        tx.execute("DELETE FROM config_section")
     before = _count(store, "revision")
     original = store._write
 
@@ -155,8 +155,8 @@ def test_connections_and_secrets_encrypted(store: Store, store_url: str) -> None
     assert store.get_secret("database:Opus") == secret
     assert store.has_secret("database:Opus")
     assert not store.has_secret("portal:api_key")
-    with store.engine.connect() as conn:
-        raw = conn.execute(text("SELECT ciphertext FROM secret")).scalar_one()
+    with store.database.transaction() as tx:
+        raw = tx.scalar("SELECT ciphertext FROM secret")
     assert secret not in raw
     if store_url.startswith("sqlite"):
         store.close()
@@ -169,8 +169,8 @@ def test_connections_and_secrets_encrypted(store: Store, store_url: str) -> None
 
 def test_undecryptable_secret_reads_as_missing(store: Store) -> None:
     store.set_secret("portal:api_key", "abc")
-    with store.engine.begin() as conn:
-        conn.execute(text("UPDATE secret SET ciphertext = 'gAAAAA-not-a-token'"))
+    with store.database.transaction() as tx:
+        tx.execute("UPDATE secret SET ciphertext = 'gAAAAA-not-a-token'")
     assert store.get_secret("portal:api_key") is None
     assert not store.has_secret("portal:api_key")
 
@@ -194,7 +194,7 @@ def _catalogue(database: str, times: int, fetched: datetime) -> Catalogue:
         CatalogueTreatment(database, "T2", "Akut", "Värk", 45, True, False, False),
     )
     start = datetime(2026, 12, 1, 8, 0)
-    online = tuple(
+    online = OnlineTimes(
         OnlineTime(
             database,
             f"B{i % 6}",
@@ -313,10 +313,10 @@ def test_unreachable_postgresql_error_has_no_password() -> None:
 
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
-    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as s, s.engine.connect() as conn:
-        assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
-        assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() >= 1000
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as s, s.database.transaction() as tx:
+        assert tx.scalar("PRAGMA journal_mode") == "wal"
+        assert tx.scalar("PRAGMA foreign_keys") == 1
+        assert tx.scalar("PRAGMA busy_timeout") >= 1000
 
 
 def test_sqlite_open_errors(tmp_path: Path) -> None:
@@ -437,3 +437,90 @@ def test_store_from_a_newer_version(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="schemaversion"):
         Store.open(url)
+
+
+def test_rows_written_through_sqlalchemy_load_identically(store_url: str) -> None:
+    """Stores written by earlier versions (SQLAlchemy's DATETIME format on SQLite) read the
+    same through the plain DB-API repository, and what it writes reads back through SQLAlchemy."""
+    from sqlalchemy import insert, select
+
+    from opus_tui.store.tables import metadata
+
+    databases, times, revisions = (
+        metadata.tables[n] for n in ("catalogue_database", "online_time", "revision")
+    )
+
+    fetched = datetime(2026, 11, 27, 9, 30, 15, 123456)
+    start = datetime(2026, 12, 1, 8, 0)
+    with Store.open(store_url) as s:
+        engine = make_engine(store_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    insert(databases),
+                    [{"database": "Lund", "position": 1, "fetched_at": fetched}],
+                )
+                conn.execute(
+                    insert(times),
+                    [
+                        {
+                            "database": "Lund",
+                            "practitioner_id": "B1",
+                            "clinic_id": "K1",
+                            "start_at": start + timedelta(minutes=30 * i),
+                            "end_at": start + timedelta(minutes=30 * i + 30),
+                            "treatment_id": "T1" if i % 2 else None,
+                        }
+                        for i in range(3)
+                    ],
+                )
+                conn.execute(
+                    insert(revisions),
+                    [
+                        {
+                            "created_at": fetched,
+                            "os_user": "olle",
+                            "section": "*",
+                            "summary": "gammal",
+                            "snapshot": WebConfiguration().model_dump_json(),
+                        }
+                    ],
+                )
+            loaded = s.load_catalogue()
+            assert loaded is not None
+            assert loaded.fetched_at == fetched
+            assert list(loaded.times) == [
+                OnlineTime(
+                    "Lund",
+                    "B1",
+                    "K1",
+                    start + timedelta(minutes=30 * i),
+                    start + timedelta(minutes=30 * i + 30),
+                    "T1" if i % 2 else None,
+                )
+                for i in range(3)
+            ]
+            [old] = s.history()
+            assert (old.created_at, old.os_user, old.summary) == (fetched, "olle", "gammal")
+
+            # And the other way round.
+            s.save_catalogue(_catalogue("Malmö", 4, fetched))
+            revision = s.save_config(WebConfiguration(), summary="ny")
+            with engine.connect() as conn:
+                stamps = conn.execute(
+                    select(databases.c.fetched_at).where(databases.c.database == "Malmö")
+                ).scalar_one()
+                assert stamps == fetched
+                created = conn.execute(
+                    select(revisions.c.created_at).where(revisions.c.id == revision.id)
+                ).scalar_one()
+                assert created == revision.created_at
+                first = conn.execute(
+                    select(times.c.start_at, times.c.end_at)
+                    .where(times.c.database == "Malmö")
+                    .order_by(times.c.id)
+                ).first()
+                assert first is not None
+                assert tuple(first) == (start, start + timedelta(minutes=30))
+        finally:
+            engine.dispose()
