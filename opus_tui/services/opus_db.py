@@ -15,7 +15,6 @@ Typical use::
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import re
 import threading
@@ -34,6 +33,7 @@ from opus_tui.domain.catalogue import (
     CatalogueTreatment,
     OnlineTime,
     OnlineTimes,
+    TimeRow,
 )
 from opus_tui.services import opus_sql
 from opus_tui.services.schema_map import SchemaMap, SchemaMapError
@@ -340,7 +340,8 @@ class OpusGateway:
         The connection stays open until the generator is exhausted or closed (``.close()``)."""
         with self._connection() as conn:
             for rows in self._time_batches(conn, self.database_name, start, end, batch):
-                yield from rows
+                for row in rows:
+                    yield OnlineTime(*row)
 
     def fetch_catalogue(
         self,
@@ -365,17 +366,11 @@ class OpusGateway:
                 conn, opus_sql.count_online_times(self.schema, *self._range(start, end))
             )
             report("online_times", 0, total)
-            times: list[OnlineTime] = []
-            # One bulk allocation: no cyclic GC passes over the growing list until it is done.
-            gc_was_enabled = gc.isenabled()
-            gc.disable()
-            try:
-                for rows in self._time_batches(conn, database_name, start, end, batch):
-                    times.extend(rows)
-                    report("online_times", len(times), max(total, len(times)))
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
+            # Each batch goes straight into the columns: no OnlineTime per time is kept.
+            times = OnlineTimes()
+            for rows in self._time_batches(conn, database_name, start, end, batch):
+                times.extend_rows(rows)
+                report("online_times", len(times), max(total, len(times)))
         log.info(
             "Fetched catalogue %r: %d clinics, %d practitioners, %d treatments, %d times in %.2fs",
             database_name,
@@ -392,7 +387,7 @@ class OpusGateway:
             clinics=tuple(clinics),
             practitioners=tuple(practitioners),
             treatments=tuple(treatments),
-            times=OnlineTimes(times),
+            times=times,
         )
 
     def test_connection(self) -> str:
@@ -628,7 +623,8 @@ class OpusGateway:
         start: datetime,
         end: datetime,
         batch: int,
-    ) -> Iterator[list[OnlineTime]]:
+    ) -> Iterator[Iterator[TimeRow]]:
+        """Each ``fetchmany`` batch as rows, converted while they are read."""
         import pyodbc
 
         stmt = opus_sql.select_online_times(self.schema, *self._range(start, end))
@@ -647,7 +643,7 @@ class OpusGateway:
 
     def _time_converter(
         self, database: str, fields: Sequence[str], description: Sequence[Any] | None
-    ) -> Callable[[Sequence[Any]], list[OnlineTime]]:
+    ) -> Callable[[Sequence[Any]], Iterator[TimeRow]]:
         has_treatment = "treatment_id" in fields
         zone = self._zone
         ids = _IdCache()
@@ -663,32 +659,23 @@ class OpusGateway:
                 dt = dt.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
             return dt
 
-        def convert(rows: Sequence[Any]) -> list[OnlineTime]:
-            # Bulk allocation: no cyclic GC passes inside a batch (a large share of the time).
-            gc_was_enabled = gc.isenabled()
-            gc.disable()
-            try:
-                if typed and zone is None and has_treatment:
-                    return [
-                        OnlineTime(database, ids[r[0]], ids[r[1]], r[2], r[3], tids[r[4]])
-                        for r in rows
-                    ]
-                if typed and zone is None:
-                    return [OnlineTime(database, ids[r[0]], ids[r[1]], r[2], r[3]) for r in rows]
-                return [
-                    OnlineTime(
-                        database,
-                        ids[r[0]],
-                        ids[r[1]],
-                        when(r[2]),
-                        when(r[3]),
-                        tids[r[4]] if has_treatment else None,
-                    )
-                    for r in rows
-                ]
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
+        def convert(rows: Sequence[Any]) -> Iterator[TimeRow]:
+            # A generator: each tuple lives only until OnlineTimes.extend_rows has read it.
+            if typed and zone is None and has_treatment:
+                return ((database, ids[r[0]], ids[r[1]], r[2], r[3], tids[r[4]]) for r in rows)
+            if typed and zone is None:
+                return ((database, ids[r[0]], ids[r[1]], r[2], r[3], None) for r in rows)
+            return (
+                (
+                    database,
+                    ids[r[0]],
+                    ids[r[1]],
+                    when(r[2]),
+                    when(r[3]),
+                    tids[r[4]] if has_treatment else None,
+                )
+                for r in rows
+            )
 
         return convert
 
@@ -741,5 +728,5 @@ def merge_catalogues(catalogues: Sequence[Catalogue]) -> Catalogue:
         clinics=tuple(x for c in catalogues for x in c.clinics),
         practitioners=tuple(x for c in catalogues for x in c.practitioners),
         treatments=tuple(x for c in catalogues for x in c.treatments),
-        times=OnlineTimes.from_rows(r for c in catalogues for r in c.times.rows()),
+        times=OnlineTimes.concat(c.times for c in catalogues),
     )
