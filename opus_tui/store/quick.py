@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,7 +159,6 @@ def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | Non
         CatalogueClinic,
         CataloguePractitioner,
         CatalogueTreatment,
-        OnlineTime,
         OnlineTimes,
     )
 
@@ -182,21 +180,18 @@ def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | Non
                 CatalogueTreatment(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), bool(r[7]))
                 for r in conn.execute(_TREATMENTS)
             )
-            times: tuple[OnlineTime, ...] = ()
+            times = OnlineTimes()
             if with_times:
-                # Repeated ids and instants are shared (~80 bytes a time instead of ~370; issue 8).
-                parse = cache(datetime.fromisoformat)
-                shared: dict[Any, Any] = {}
-                share = shared.setdefault
-                times = tuple(
-                    OnlineTime(
-                        share(db, db), share(p, p), share(c, c), parse(s), parse(e), share(t, t)
-                    )
-                    for db, p, c, s, e, t in conn.execute(
-                        "SELECT database, practitioner_id, clinic_id, start_at, end_at, "
-                        "treatment_id FROM online_time ORDER BY id"
-                    )
+                # Streamed in batches: never a list of all rows (peak memory, issue 8).
+                parse = datetime.fromisoformat
+                cursor = conn.execute(
+                    "SELECT database, practitioner_id, clinic_id, start_at, end_at, "
+                    "treatment_id FROM online_time ORDER BY id"
                 )
+                while batch := cursor.fetchmany(5000):
+                    times.extend_rows(
+                        (db, p, c, parse(s), parse(e), t) for db, p, c, s, e, t in batch
+                    )
             stamps = [d for _, f in dbs if (d := _dt(f)) is not None]
         except (sqlite3.Error, ValueError):
             return None
@@ -207,5 +202,5 @@ def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | Non
         clinics=clinics,
         practitioners=practitioners,
         treatments=treatments,
-        times=OnlineTimes(times),
+        times=times,
     )
