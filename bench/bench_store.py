@@ -4,8 +4,9 @@
 Rows:
 - ``save_catalogue`` vs a bare executemany of the same rows into the same table (stdlib sqlite3 /
   psycopg), ratio = bare / store;
-- ``load_catalogue`` (SQLAlchemy Core) and, SQLite only, ``read_catalogue_fast`` (stdlib sqlite3)
-  vs a bare ``fetchall()`` of the online-time rows, ratio = bare / ours;
+- ``load_catalogue`` (plain DB-API: stdlib sqlite3 / psycopg, rows streamed with ``fetchmany``
+  into ``OnlineTimes``) and, SQLite only, ``read_catalogue_fast`` vs a bare ``fetchall()`` of the
+  online-time rows, ratio = bare / ours;
 - ``save_section`` (read, validate the whole configuration, write, revision) per save.
 Run: ``python -m bench.bench_store`` (or ``make bench``).
 """
