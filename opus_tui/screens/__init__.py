@@ -15,6 +15,18 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
+def _skip_restyle(screen: Screen[None]) -> None:
+    """Spare the first visit of a tab Textual's ``refresh_css``: a re-parse of every sheet and
+    a restyle of every node of every screen (≈ 15 ms before the first frame, issue 8), which a
+    fresh screen does not need — it is styled as it mounts, and Textual has already loaded its
+    ``CSS_PATH`` (re-parsing if it was new) when it compares this count. Of that refresh only
+    the styling of the App node itself is needed (the dim filter blends towards its background).
+    """
+    app = screen.app
+    app.stylesheet.apply(app)
+    screen._css_update_count = app._css_update_count
+
+
 @dataclass(frozen=True)
 class Tab:
     mode: str
@@ -31,6 +43,7 @@ class Tab:
         def make() -> Screen[None]:
             screen_cls = getattr(importlib.import_module(self.module), self.cls)
             screen: Screen[None] = screen_cls()
+            _skip_restyle(screen)
             return screen
 
         return make
