@@ -427,6 +427,44 @@ def test_concurrent_saves_from_two_processes(store_url: str) -> None:
         b.close()
 
 
+def test_one_store_shared_by_threads(store: Store) -> None:
+    """The app's workers share one Store: concurrent saves and reads each get a connection of
+    their own and every save lands with its own revision."""
+    import threading
+
+    store.save_catalogue(_catalogue("Lund", 2000, datetime(2026, 11, 27)))
+    failures: list[BaseException] = []
+
+    def save(rounds: int) -> None:
+        try:
+            for i in range(rounds):
+                sub = store.load_config().subdomain.model_copy(update={"name": f"sub-{i:03d}"})
+                store.save_section("subdomain", sub)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    def read(rounds: int) -> None:
+        try:
+            for _ in range(rounds):
+                catalogue = store.load_catalogue()
+                assert catalogue is not None
+                assert len(catalogue.times) == 2000
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=save, args=(10,)),
+        threading.Thread(target=save, args=(10,)),
+        threading.Thread(target=read, args=(5,)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert len(store.history()) == 20
+
+
 def test_store_from_a_newer_version(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     with Store.open(url):
