@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import compress
+from operator import itemgetter
 from typing import Literal
 
 from opus_tui.domain import standard_texts
@@ -253,6 +254,7 @@ class InvalidAction(ValueError):
 # --- the catalogue index (built once per catalogue object) --------------------------------------
 
 CpKey = tuple[str, str, str]  # database, clinic, practitioner
+_SHOWN_TIMES = 4096  # OnlineTime objects an index keeps at most
 
 
 @dataclass(slots=True)
@@ -260,7 +262,7 @@ class _CpTimes:
     """One practitioner's free times at one clinic, sorted by start: columns, not objects.
 
     ``rows`` are row numbers into ``catalogue.times``; an ``OnlineTime`` is made only for the
-    few times a page shows (``catalogue.times.time_at(row)``)."""
+    few times a page shows (``CatalogueIndex.time_at(row)``)."""
 
     starts: array[int]  # seconds since 1970 (naive UTC), ascending
     rows: array[int]
@@ -278,6 +280,16 @@ class CatalogueIndex:
     treatments: dict[tuple[str, str], CatalogueTreatment]
     treatments_of: dict[str, list[CatalogueTreatment]]
     times: dict[CpKey, _CpTimes]
+    # The OnlineTime of a row, kept for the times pages show (a recompute shows the same ones).
+    shown: dict[int, OnlineTime] = field(default_factory=dict)
+
+    def time_at(self, row: int) -> OnlineTime:
+        ot = self.shown.get(row)
+        if ot is None:
+            if len(self.shown) >= _SHOWN_TIMES:
+                self.shown.clear()
+            ot = self.shown[row] = self.catalogue.times.time_at(row)
+        return ot
 
 
 def _zone() -> tzinfo:
@@ -556,11 +568,10 @@ def _find_time(ctx: _Ctx, value: str) -> OnlineTime | None:
         return None
     if start is None:
         return None
-    times = ctx.idx.catalogue.times
     starts, rows = cp.starts, cp.rows
     i = bisect.bisect_left(starts, start)
     while i < len(starts) and starts[i] == start:
-        ot = times.time_at(rows[i])
+        ot = ctx.idx.time_at(rows[i])
         if _time_value(ot) == value:
             return ot
         i += 1
@@ -1248,38 +1259,53 @@ def _candidate_times(
     skip = -1 if exclude is None else _exact_seconds(exclude)  # -1: no start is excluded
     times = ctx.idx.catalogue.times
     strings, treatment_codes = times.strings, times.treatment_codes
+    # database -> treatment code -> may a time for it be offered (None: not asked yet)
+    offered_in: dict[str, list[bool | None]] = {}
+    offered_db: str | None = None
+    offered: list[bool | None] = []
     want = limit + 1  # one more tells whether "Visa fler" is needed
     found: list[tuple[int, str, str, int]] = []  # (start, clinic, practitioner, row)
-    bound: int | None = None  # no time at or after this can be among the earliest
+    bound = _NEVER  # no time after this can be among the earliest
     seen_pairs: set[CpKey] = set()
+    idx, after = ctx.idx, bisect.bisect_right
+    times_of, practitioner_at, practitioner = (
+        idx.times.get,
+        idx.practitioner_at.get,
+        idx.practitioners.get,
+    )
     for c, p in _pairs(ctx, cons):
         key = (c.database, c.clinic_id, p.practitioner_id)
-        if key in seen_pairs or not ctx.practitioner_ok(*key):
-            continue
-        seen_pairs.add(key)
-        cp = ctx.idx.times.get(key)
-        if cp is None:
+        if key in seen_pairs:
             continue
         db, cid, pid = key
+        known = practitioner_at(key) or practitioner((db, pid))  # as ctx.practitioner_ok
+        if known is None or not known.active:
+            continue
+        seen_pairs.add(key)
+        cp = times_of(key)
+        if cp is None:
+            continue
+        if db is not offered_db:
+            offered_db = db
+            offered = offered_in.setdefault(db, [None] * len(strings))
         starts, rows, weekends = cp.starts, cp.rows, cp.weekend
-        i = bisect.bisect_right(starts, now)
         n = len(starts)
+        # Times are usually fetched from today on: then all of them are still ahead.
+        i = 0 if n and starts[0] > now else after(starts, now)
         taken = 0
         while i < n and taken < want:
             start = starts[i]
-            if bound is not None and start > bound:
+            if start > bound:
                 break
-            row = rows[i]
             i += 1
-            if weekends[i - 1] and not weekend:
+            if not weekend and weekends[i - 1]:
                 continue
-            treatment_id = strings[treatment_codes[row]]
-            if treatment_id:
-                if tid is not None and treatment_id != tid:
-                    continue
-                if tid is None and ctx.web_treatment(db, treatment_id) is None:
-                    continue
-            if start == skip:
+            row = rows[i - 1]
+            code = treatment_codes[row]
+            ok = offered[code]
+            if ok is None:
+                ok = offered[code] = _offered(ctx, db, strings[code], tid)
+            if not ok or start == skip:
                 continue
             found.append((start, cid, pid, row))
             taken += 1
@@ -1289,7 +1315,7 @@ def _candidate_times(
             bound = found[-1][0]
     found.sort(key=_time_order)
     # Sorted by start, the window below keeps a prefix: ``want`` are enough to decide.
-    shown = [times.time_at(row) for *_, row in found[:want]]
+    shown = [ctx.idx.time_at(row) for *_, row in found[:want]]
     if shown:
         first = shown[0].start
         first_day = local(first).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -1299,8 +1325,18 @@ def _candidate_times(
     return shown[:limit], len(shown) > limit
 
 
-def _time_order(t: tuple[int, str, str, int]) -> tuple[int, str, str]:
-    return (t[0], t[1], t[2])
+_time_order = itemgetter(0, 1, 2)  # start, clinic, practitioner
+_NEVER = 1 << 62  # seconds: later than any start
+
+
+def _offered(ctx: _Ctx, db: str, treatment_id: str | None, tid: str | None) -> bool:
+    """May a time for ``treatment_id`` ("" or None: any treatment) be offered when the patient
+    chose treatment ``tid`` (None: not yet, then it must be bookable on the web)?"""
+    if not treatment_id:
+        return True
+    if tid is not None:
+        return treatment_id == tid
+    return ctx.web_treatment(db, treatment_id) is not None
 
 
 def _time_groups(ctx: _Ctx, choices: Choices, exclude: datetime | None = None) -> list[OptionGroup]:
@@ -2148,7 +2184,7 @@ def explain(
         for c in at:
             cp = ctx.idx.times.get((db, c.clinic_id, pid))
             if cp and start_s is not None and start_s in cp.starts:
-                ot = ctx.idx.catalogue.times.time_at(cp.rows[cp.starts.index(start_s)])
+                ot = ctx.idx.time_at(cp.rows[cp.starts.index(start_s)])
                 if ot.treatment_id and ctx.web_treatment(db, ot.treatment_id) is None:
                     return "Tiden gäller en behandling som inte kan bokas via webben."
                 return "Tiden erbjuds."
