@@ -7,7 +7,9 @@ Rows:
 - ``load_catalogue`` (plain DB-API: stdlib sqlite3 / psycopg, rows streamed with ``fetchmany``
   into ``OnlineTimes``) and, SQLite only, ``read_catalogue_fast`` vs a bare ``fetchall()`` of the
   online-time rows, ratio = bare / ours;
-- ``save_section`` (read, validate the whole configuration, write, revision) per save.
+- ``save_section`` (read, validate the whole configuration, write, revision) per save;
+- peak RSS (VmHWM) of a fresh process that opens the store and calls ``load_config`` and
+  ``load_catalogue``, against one that only imports the domain (ratio = ours / baseline).
 Run: ``python -m bench.bench_store`` (or ``make bench``).
 """
 
@@ -116,9 +118,52 @@ def _measure(label: str, url: str, cat: Catalogue, bare: Any) -> list[dict[str, 
         saves = _timed(one_save, 20)
         baseline = _timed(store.load_config, 20)
         out.append(_row(f"{label}: save_section", saves, "load_config", baseline))
+        out.append(_peak_row(label, url))
         return out
     finally:
         store.close()
+
+
+PEAK = """
+import sys
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
+if sys.argv[1] == "-":
+    import opus_tui.domain
+else:
+    from opus_tui.store import Store
+    with Store.open(sys.argv[1]) as store:
+        store.load_config()
+        store.load_catalogue()
+print(hwm())
+"""
+
+
+def _peak_mib(url: str) -> float:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, url], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.split()[-1])
+
+
+def _peak_row(label: str, url: str) -> dict[str, Any]:
+    """Peak RSS (Linux: /proc) of open + load_config + load_catalogue in a fresh process."""
+    ours = [_peak_mib(url) for _ in range(REPEATS)]
+    base = [_peak_mib("-") for _ in range(REPEATS)]
+    med, base_med = statistics.median(ours), statistics.median(base)
+    return {
+        "name": f"{label}: peak RSS open + load_config + load_catalogue",
+        "unit": "MiB",
+        "median": med,
+        "p95": _p95(ours),
+        "baseline_name": "import opus_tui.domain",
+        "baseline_median": base_med,
+        "ratio": med / base_med,
+    }
 
 
 class _BareSqlite:
