@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import compress
 from operator import itemgetter
-from typing import Literal
+from typing import Literal, TypeVar
 
 from opus_tui.domain import standard_texts
 from opus_tui.domain.catalogue import (
@@ -32,6 +32,7 @@ from opus_tui.domain.catalogue import (
     CataloguePractitioner,
     CatalogueTreatment,
     OnlineTime,
+    OnlineTimes,
 )
 from opus_tui.domain.config import (
     MERGED_ORDER,
@@ -255,24 +256,35 @@ class InvalidAction(ValueError):
 
 CpKey = tuple[str, str, str]  # database, clinic, practitioner
 _SHOWN_TIMES = 4096  # OnlineTime objects an index keeps at most
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
 class _CpTimes:
-    """One practitioner's free times at one clinic, sorted by start: columns, not objects.
+    """One practitioner's free times at one clinic: the slice ``[lo, hi)`` of the index's
+    columns (sorted by start), and per treatment id ("" = any treatment) the last weekday and
+    the last weekend start (seconds; None: no such time)."""
 
-    ``rows`` are row numbers into ``catalogue.times``; an ``OnlineTime`` is made only for the
-    few times a page shows (``CatalogueIndex.time_at(row)``)."""
+    lo: int
+    hi: int
+    treatments: tuple[str, ...]  # shared by the keys with the same treatments
+    last_weekday: tuple[int | None, ...]
+    last_weekend: tuple[int | None, ...]
 
-    starts: array[int]  # seconds since 1970 (naive UTC), ascending
-    rows: array[int]
-    weekend: bytearray  # 1: Saturday or Sunday in Swedish time
-    # treatment id ("" = any treatment) -> (last weekday start, last weekend start), in seconds
-    last: dict[str, list[int | None]] = field(default_factory=dict)
+    def lasts(self) -> Iterator[tuple[str, int | None, int | None]]:
+        return zip(self.treatments, self.last_weekday, self.last_weekend, strict=True)
 
 
 @dataclass(slots=True)
 class CatalogueIndex:
+    """Look-ups for the engine, built once per catalogue.
+
+    The online times are not copied as objects: ``starts``, ``rows`` and ``weekend`` are columns
+    over every time, grouped by (database, clinic, practitioner) and sorted by start within a
+    group; ``times[key]`` says where a group's slice is. ``rows`` are row numbers into
+    ``catalogue.times``; an ``OnlineTime`` is made only for the few times a page shows
+    (:meth:`time_at`)."""
+
     catalogue: Catalogue
     clinics: dict[tuple[str, str], CatalogueClinic]
     practitioners: dict[tuple[str, str], CataloguePractitioner]  # (db, pid): first row
@@ -280,6 +292,9 @@ class CatalogueIndex:
     treatments: dict[tuple[str, str], CatalogueTreatment]
     treatments_of: dict[str, list[CatalogueTreatment]]
     times: dict[CpKey, _CpTimes]
+    starts: array[int]  # seconds since 1970 (naive UTC)
+    rows: array[int]
+    weekend: bytearray  # 1: Saturday or Sunday in Swedish time
     # The OnlineTime of a row, kept for the times pages show (a recompute shows the same ones).
     shown: dict[int, OnlineTime] = field(default_factory=dict)
 
@@ -290,6 +305,11 @@ class CatalogueIndex:
                 self.shown.clear()
             ot = self.shown[row] = self.catalogue.times.time_at(row)
         return ot
+
+    def first_at(self, cp: _CpTimes, start: int) -> int | None:
+        """The position of ``cp``'s first time starting at ``start`` (seconds), if any."""
+        i = bisect.bisect_left(self.starts, start, cp.lo, cp.hi)
+        return i if i < cp.hi and self.starts[i] == start else None
 
 
 def _zone() -> tzinfo:
@@ -341,37 +361,6 @@ class _WeekendOf(dict[int, int]):
 _NOT = bytes.maketrans(b"\x00\x01", b"\x01\x00")
 
 
-def _cp_times(
-    rows: Sequence[int],
-    all_starts: array[int],
-    treatment_codes: array[int],
-    treatments: list[str],
-    weekend_of: _WeekendOf,
-) -> _CpTimes:
-    """One key's rows (ascending) → its columns sorted by start (ties keep catalogue order)."""
-    order = sorted(rows, key=all_starts.__getitem__)
-    starts = array("q", map(all_starts.__getitem__, order))
-    weekend = bytearray(map(weekend_of.__getitem__, starts))
-    tids = list(map(treatments.__getitem__, map(treatment_codes.__getitem__, order)))
-    last: dict[str, list[int | None]] = {}
-    # Sorted by start: dict() keeps each treatment's last (latest) start.
-    if any(weekend):
-        weekday = weekend.translate(_NOT)
-        lasts = (
-            dict(zip(compress(tids, weekday), compress(starts, weekday), strict=True)),
-            dict(zip(compress(tids, weekend), compress(starts, weekend), strict=True)),
-        )
-    else:
-        lasts = (dict(zip(tids, starts, strict=True)), {})
-    for i, by_treatment in enumerate(lasts):
-        for tid, start in by_treatment.items():
-            slot = last.get(tid)
-            if slot is None:
-                slot = last[tid] = [None, None]
-            slot[i] = start
-    return _CpTimes(starts, array("I", order), weekend, last)
-
-
 def build_index(catalogue: Catalogue) -> CatalogueIndex:
     practitioners: dict[tuple[str, str], CataloguePractitioner] = {}
     practitioner_at: dict[CpKey, CataloguePractitioner] = {}
@@ -399,12 +388,8 @@ def build_index(catalogue: Catalogue) -> CatalogueIndex:
         seen = by_key.get(key)
         by_key[key] = rows if seen is None else array("I", sorted(seen + rows))
     del by_codes
-    treatments = [s or "" for s in strings]
-    weekend_of = _WeekendOf()
-    times = {
-        key: _cp_times(rows, ot.starts, ot.treatment_codes, treatments, weekend_of)
-        for key, rows in by_key.items()
-    }
+    builder = _IndexColumns(ot)
+    times = {key: builder.add(rows) for key, rows in by_key.items()}
     return CatalogueIndex(
         catalogue=catalogue,
         clinics={(c.database, c.clinic_id): c for c in catalogue.clinics},
@@ -413,7 +398,58 @@ def build_index(catalogue: Catalogue) -> CatalogueIndex:
         treatments={(t.database, t.treatment_id): t for t in catalogue.treatments},
         treatments_of=treatments_of,
         times=times,
+        starts=builder.starts,
+        rows=builder.rows,
+        weekend=builder.weekend,
     )
+
+
+class _IndexColumns:
+    """The index's columns, one group of rows at a time."""
+
+    def __init__(self, times: OnlineTimes) -> None:
+        self.times = times
+        self.treatment_ids = [s or "" for s in times.strings]  # by code ("" = any)
+        # Exactly one entry per time: the groups fill the columns one slice after another.
+        n = len(times)
+        self.starts = array("q", [0]) * n
+        self.rows = array("I", [0]) * n
+        self.weekend = bytearray(n)
+        self.filled = 0
+        self.weekend_of = _WeekendOf()
+        self.shared: dict[object, object] = {}  # equal tuples and ints stored once
+
+    def add(self, rows: Sequence[int]) -> _CpTimes:
+        """One key's rows (ascending) → its slice sorted by start (ties keep catalogue order)."""
+        all_starts = self.times.starts
+        order = sorted(rows, key=all_starts.__getitem__)
+        starts = array("q", map(all_starts.__getitem__, order))
+        weekend = bytearray(map(self.weekend_of.__getitem__, starts))
+        lo, hi = self.filled, self.filled + len(order)
+        self.rows[lo:hi] = array("I", order)
+        self.starts[lo:hi] = starts
+        self.weekend[lo:hi] = weekend
+        self.filled = hi
+        codes = self.times.treatment_codes
+        tids = list(map(self.treatment_ids.__getitem__, map(codes.__getitem__, order)))
+        # Sorted by start: dict() keeps each treatment's last (latest) start.
+        if any(weekend):
+            weekday = weekend.translate(_NOT)
+            wd = dict(zip(compress(tids, weekday), compress(starts, weekday), strict=True))
+            we = dict(zip(compress(tids, weekend), compress(starts, weekend), strict=True))
+        else:
+            wd, we = dict(zip(tids, starts, strict=True)), {}
+        treatments = tuple(dict.fromkeys([*wd, *we]))
+        return _CpTimes(
+            lo,
+            hi,
+            self._shared(treatments),
+            self._shared(tuple(self._shared(wd.get(t)) for t in treatments)),
+            self._shared(tuple(self._shared(we.get(t)) for t in treatments)),
+        )
+
+    def _shared(self, value: _T) -> _T:
+        return self.shared.setdefault(value, value)  # type: ignore[return-value]
 
 
 _INDEXES: dict[int, CatalogueIndex] = {}
@@ -465,7 +501,7 @@ class _Ctx:
         if cp is None:
             return False
         now, weekend = self.now_s, self.weekend
-        for key, (wd, we) in cp.last.items():
+        for key, wd, we in cp.lasts():
             if tid is None:
                 if key and self.web_treatment(db, key) is None:
                     continue
@@ -483,7 +519,7 @@ class _Ctx:
         if cp is None:
             return out
         now, weekend = self.now_s, self.weekend
-        for key, (wd, we) in cp.last.items():
+        for key, wd, we in cp.lasts():
             if (wd is not None and wd > now) or (weekend and we is not None and we > now):
                 if not key:
                     return None
@@ -568,10 +604,10 @@ def _find_time(ctx: _Ctx, value: str) -> OnlineTime | None:
         return None
     if start is None:
         return None
-    starts, rows = cp.starts, cp.rows
-    i = bisect.bisect_left(starts, start)
-    while i < len(starts) and starts[i] == start:
-        ot = ctx.idx.time_at(rows[i])
+    idx = ctx.idx
+    i = idx.first_at(cp, start)
+    while i is not None and i < cp.hi and idx.starts[i] == start:
+        ot = idx.time_at(idx.rows[i])
         if _time_value(ot) == value:
             return ot
         i += 1
@@ -1268,6 +1304,7 @@ def _candidate_times(
     bound = _NEVER  # no time after this can be among the earliest
     seen_pairs: set[CpKey] = set()
     idx, after = ctx.idx, bisect.bisect_right
+    starts, rows, weekends = idx.starts, idx.rows, idx.weekend
     times_of, practitioner_at, practitioner = (
         idx.times.get,
         idx.practitioner_at.get,
@@ -1288,10 +1325,9 @@ def _candidate_times(
         if db is not offered_db:
             offered_db = db
             offered = offered_in.setdefault(db, [None] * len(strings))
-        starts, rows, weekends = cp.starts, cp.rows, cp.weekend
-        n = len(starts)
+        n = cp.hi
         # Times are usually fetched from today on: then all of them are still ahead.
-        i = 0 if n and starts[0] > now else after(starts, now)
+        i = cp.lo if starts[cp.lo] > now else after(starts, now, cp.lo, n)
         taken = 0
         while i < n and taken < want:
             start = starts[i]
@@ -2183,8 +2219,9 @@ def explain(
         start_s = _exact_seconds(start)
         for c in at:
             cp = ctx.idx.times.get((db, c.clinic_id, pid))
-            if cp and start_s is not None and start_s in cp.starts:
-                ot = ctx.idx.time_at(cp.rows[cp.starts.index(start_s)])
+            i = None if cp is None or start_s is None else ctx.idx.first_at(cp, start_s)
+            if i is not None:
+                ot = ctx.idx.time_at(ctx.idx.rows[i])
                 if ot.treatment_id and ctx.web_treatment(db, ot.treatment_id) is None:
                     return "Tiden gäller en behandling som inte kan bokas via webben."
                 return "Tiden erbjuds."
@@ -2203,7 +2240,7 @@ def _no_times(ctx: _Ctx, cps: list[tuple[str, str]], db: str, tid: str | None, n
         cp = ctx.idx.times.get((db, cid, pid))
         if cp is None:
             continue
-        for key, (wd, we) in cp.last.items():
+        for key, wd, we in cp.lasts():
             if tid is not None and key not in ("", tid):
                 continue
             if wd is not None or we is not None:
