@@ -6,7 +6,8 @@ times) beside a 3-clinic chain (30 practitioners each, same density), measured i
 * engine rows: ``booking_flow.replay`` + ``page`` (what the pane does on every draft change) for
   the first page, the practitioner step and the time step (any practitioner), with a setting
   flipped between runs so nothing is reused but the catalogue index;
-* index row: building the catalogue index once per catalogue;
+* index rows: building the catalogue index once per catalogue, and the memory it keeps (and
+  its peak while building), measured with ``tracemalloc`` in a second build;
 * pane row: in ``App.run_test`` (headless, the real app on the Flexibilitet tab), press space on
   *Visa 'Vilken klinik som helst'* and wait until the pane has recomputed and the screen is
   idle again (so the repaint is included).
@@ -71,6 +72,20 @@ def with_any_clinic(config: WebConfiguration, on: bool) -> WebConfiguration:
     return config.model_copy(
         update={"flexibility": config.flexibility.model_copy(update={"general": general})}
     )
+
+
+def index_memory(catalogue: Catalogue) -> tuple[float, float]:
+    """(MiB the index keeps, MiB at the peak of building it), by ``tracemalloc``."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        index = bf.build_index(catalogue)
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del index
+    return kept / 2**20, peak / 2**20
 
 
 def _ms(samples: list[float]) -> tuple[float, float]:
@@ -195,6 +210,7 @@ def run() -> list[dict[str, object]]:
     keys = _env_int("BENCH_PREVIEW_KEYS", 30)
     worlds: dict[str, tuple[WebConfiguration, Catalogue]] = {}
     index_s: dict[str, float] = {}
+    index_mib: dict[str, tuple[float, float]] = {}
     now = datetime(2026, 1, 5, 8, 0)  # the chain's first day
     for label, (n_clinics, n_practitioners) in (("large", LARGE), ("small", SMALL)):
         started = time.perf_counter()
@@ -207,6 +223,10 @@ def run() -> list[dict[str, object]]:
         bf.catalogue_index(catalogue)
         index_s[label] = time.perf_counter() - started
         log(f"  {label}: index built in {index_s[label]:.2f} s")
+        index_mib[label] = index_memory(catalogue)
+        log(
+            f"  {label}: index keeps {index_mib[label][0]:.1f} MiB (peak {index_mib[label][1]:.1f})"
+        )
         worlds[label] = (chain_config(catalogue), catalogue)
 
     big_name = f"{LARGE[0]}×{LARGE[1]}, {WEEKS} wk"
@@ -235,6 +255,16 @@ def run() -> list[dict[str, object]]:
             small_name,
         )
     )
+    for what, i in (("kept", 0), ("peak while building", 1)):
+        rows.append(
+            _row(
+                f"catalogue index memory, {what} (tracemalloc), {big_name}",
+                "MiB",
+                (index_mib["large"][i],) * 2,
+                (index_mib["small"][i],) * 2,
+                small_name,
+            )
+        )
 
     pane: dict[str, tuple[float, float]] = {}
     own: dict[str, tuple[float, float]] = {}

@@ -192,3 +192,25 @@ def test_round_trip_hypothesis(times: list[OnlineTime], cut: slice) -> None:
         assert stored[-1] == times[-1]
     half = len(times) // 2
     assert OnlineTimes.concat([OnlineTimes(times[:half]), OnlineTimes(times[half:])]) == times
+
+
+def test_merged_catalogues_hold_every_database_s_times_in_order() -> None:
+    from opus_tui.services.demo import demo_catalogue
+    from opus_tui.services.opus_db import merge_catalogues
+
+    demo = demo_catalogue(T0.date())
+    parts = [
+        Catalogue(
+            source="database",
+            fetched_at=T0 - timedelta(hours=n),
+            databases=(db,),
+            times=OnlineTimes(t for t in demo.times if t.database == db),
+        )
+        for n, db in enumerate(demo.databases)
+    ]
+    merged = merge_catalogues(parts)
+    assert merged.databases == demo.databases
+    assert merged.fetched_at == T0 - timedelta(hours=len(parts) - 1)
+    assert merged.times == [t for part in parts for t in part.times]
+    assert len(merged.times) == len(demo.times)
+    assert merge_catalogues([]).times == ()
