@@ -562,3 +562,16 @@ def test_rows_written_through_sqlalchemy_load_identically(store_url: str) -> Non
                 assert tuple(first) == (start, start + timedelta(minutes=30))
         finally:
             engine.dispose()
+
+
+def test_an_up_to_date_postgresql_store_is_used_without_heavy_imports(pg_server: object) -> None:
+    """As tests/unit/test_store_imports.py for SQLite: only psycopg is imported."""
+    from tests.unit.test_store_imports import run_probe
+
+    db = pg_server.create_database("store_imports")  # type: ignore[attr-defined]
+    with Store.open(db.url) as s:
+        s.save_catalogue(_catalogue("Lund", 50, datetime(2026, 11, 27)))
+        s.set_secret("portal:api_key", "nyckel-4711")
+    result = run_probe(db.url, ("sqlalchemy", "sqlmodel", "alembic", "cryptography"))
+    assert result["loaded"] == [], result["via"]
+    assert (result["times"], result["history"], result["has_secret"]) == (50, 1, True)

@@ -25,7 +25,7 @@ from opus_tui.domain.catalogue import OnlineTimes
 from opus_tui.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "cryptography")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "cryptography", "psycopg")  # psycopg: PostgreSQL only
 
 PROBE = r"""
 import json, sys, traceback
@@ -69,9 +69,10 @@ print(json.dumps(result))
 """
 
 
-def _run(url: str) -> dict[str, object]:
+def run_probe(url: str, heavy: tuple[str, ...] = HEAVY) -> dict[str, object]:
+    """Open and use the store at ``url`` in a fresh interpreter; which of ``heavy`` it loaded."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, url, ",".join(HEAVY)],
+        [sys.executable, "-c", PROBE, url, ",".join(heavy)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -111,7 +112,7 @@ def test_an_up_to_date_store_is_used_without_heavy_imports(tmp_path: Path) -> No
         store.save_catalogue(_catalogue())
         store.set_secret("portal:api_key", "nyckel-4711")
         hours = store.load_config().flexibility.booking.hours_limit
-    result = _run(url)
+    result = run_probe(url)
     assert result["loaded"] == [], (
         f"heavy imports {result['loaded']}; first import via (opus_tui frames, outermost "
         f"first): {json.dumps(result['via'], indent=1)}"
@@ -130,7 +131,7 @@ def test_an_up_to_date_store_is_used_without_heavy_imports(tmp_path: Path) -> No
 def test_creating_a_store_still_works(tmp_path: Path) -> None:
     """A new store is created and migrated by Alembic in the same call (heavy imports allowed)."""
     url = f"sqlite:///{tmp_path / 'ny.db'}"
-    result = _run(url)
+    result = run_probe(url)
     assert "alembic" in result["loaded"]  # type: ignore[operator]
     assert (result["times"], result["history"], result["has_secret"]) == (0, 1, False)
     conn = sqlite3.connect(tmp_path / "ny.db")
