@@ -339,7 +339,10 @@ def _is_weekend(start: datetime) -> bool:
 
 
 def _seconds(moment: datetime) -> int:
-    """Naive UTC → whole seconds since 1970, rounded down (as ``OnlineTimes`` stores starts)."""
+    """Naive UTC → whole seconds since 1970, rounded down (as ``OnlineTimes`` stores starts).
+    An aware moment is taken in UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return (moment - _EPOCH) // _SECOND
 
 
