@@ -150,6 +150,7 @@ class OpusApp(App[int]):
         self._outbox_timer: Any = None
         self.config_loaded: Signal[WebConfiguration] = Signal(self, "config_loaded")
         self._problems: tuple[int, list[Problem]] | None = None
+        self._errors_by_section: dict[str, tuple[Any, list[Problem]]] = {}
         self._progressive = progressive
         self._config_lock = threading.Lock()
         self._saved: WebConfiguration | None = None
@@ -267,8 +268,18 @@ class OpusApp(App[int]):
                 warnings.simplefilter("ignore")
                 from opus_tui.services.checks import all_problems
 
-                self._problems = (key, all_problems(self.draft))
+                self._problems = (key, all_problems(self.draft, self._section_errors))
         return self._problems[1]
+
+    def _section_errors(self, name: str, value: Any) -> list[Problem]:
+        """A section's errors, kept while the draft holds the same section object (an edit
+        replaces only its own section: the other sections are not checked again)."""
+        cached = self._errors_by_section.get(name)
+        if cached is None or cached[0] is not value:
+            from opus_tui.domain.problems import section_errors
+
+            cached = self._errors_by_section[name] = (value, section_errors(name, value))
+        return cached[1]
 
     def dirty_modes(self) -> frozenset[str]:
         from opus_tui.screens.base import TabScreen

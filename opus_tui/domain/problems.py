@@ -6,7 +6,7 @@ Warnings are cross-field situations that are allowed but probably not what the c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from opus_tui.domain import standard_texts
-from opus_tui.domain.config import RuleError, WebConfiguration
+from opus_tui.domain.config import SECTION_NAMES, RuleError, WebConfiguration
 
 Severity = Literal["error", "warning"]
 Path = tuple[str | int, ...]
@@ -148,9 +148,25 @@ def validate_config(data: Mapping[str, Any]) -> tuple[WebConfiguration | None, l
     return config, warnings(config)
 
 
-def check(config: WebConfiguration) -> list[Problem]:
-    """Every error and warning of a (possibly unvalidated, draft) configuration."""
-    return validate_config(config.model_dump())[1]
+SectionErrors = Callable[[str, BaseModel], list[Problem]]
+
+
+def section_errors(name: str, value: BaseModel) -> list[Problem]:
+    """The rule errors of one section of a (possibly unvalidated, draft) configuration. The
+    configuration has no rules across sections, so its errors are its sections' errors."""
+    try:
+        type(value).model_validate(value.model_dump())
+    except ValidationError as exc:
+        return problems_from_validation_error(exc, type(value), (name,))
+    return []
+
+
+def check(config: WebConfiguration, errors_of: SectionErrors = section_errors) -> list[Problem]:
+    """Every error and warning of a (possibly unvalidated, draft) configuration: the errors,
+    or when there are none the warnings. ``errors_of`` may cache per section (the UI does: an
+    edit replaces one section, and 300 clinics × 30 practitioners take ≈ 50 ms to check)."""
+    errors = [p for name in SECTION_NAMES for p in errors_of(name, getattr(config, name))]
+    return errors or warnings(config)
 
 
 def _warn(path: Path, message: str) -> Problem:
@@ -246,10 +262,22 @@ def warnings(config: WebConfiguration) -> list[Problem]:
                 "nya bokningar kan inte göras via portalen",
             )
         )
-    published = {(c.database, p.practitioner_id) for c in clinics for p in c.practitioners}
+    found.extend(_profile_warnings(config))
+    return found
+
+
+def _profile_warnings(config: WebConfiguration) -> list[Problem]:
+    """Profiles and consents of practitioners who are not (or not there) on Kliniker."""
+    found: list[Problem] = []
+    practitioners = config.practitioners
+    if not practitioners.profiles and not practitioners.consents:
+        return found
     published_at = {
-        (c.database, p.practitioner_id, c.clinic_id) for c in clinics for p in c.practitioners
+        (c.database, p.practitioner_id, c.clinic_id)
+        for c in config.clinics.published
+        for p in c.practitioners
     }
+    published = {(database, pid) for database, pid, _ in published_at}
     for i, profile in enumerate(config.practitioners.profiles):
         key = (profile.database, profile.practitioner_id)
         if key not in published and (profile.photo or profile.text):

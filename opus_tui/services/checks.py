@@ -13,7 +13,13 @@ import importlib
 from collections.abc import Callable
 
 from opus_tui.domain.config import WebConfiguration
-from opus_tui.domain.problems import Problem, check, validate_config
+from opus_tui.domain.problems import (
+    Problem,
+    SectionErrors,
+    check,
+    section_errors,
+    validate_config,
+)
 
 Checker = Callable[[WebConfiguration], list[Problem]]
 
@@ -35,9 +41,12 @@ def _load_checker_modules() -> None:
         importlib.import_module(name)
 
 
-def all_problems(config: WebConfiguration) -> list[Problem]:
-    """Errors first, then warnings: the domain's rules and warnings plus every checker's."""
-    found = check(config)
+def all_problems(
+    config: WebConfiguration, errors_of: SectionErrors = section_errors
+) -> list[Problem]:
+    """Errors first, then warnings: the domain's rules and warnings plus every checker's
+    (``errors_of``: see ``domain.problems.check``)."""
+    found = check(config, errors_of)
     if not any(p.is_error for p in found):
         _load_checker_modules()
         for checker in CHECKERS:
