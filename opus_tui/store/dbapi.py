@@ -116,6 +116,9 @@ class Transaction:
         self._cursor = connection.cursor()
         self.sqlite = sqlite
 
+    def close(self) -> None:
+        self._cursor.close()
+
     def _sql(self, sql: str) -> str:
         return sql if self.sqlite else _pg_sql(sql)
 
@@ -277,6 +280,7 @@ class Database:
             if write and not self.sqlite:
                 tx.execute("SELECT pg_advisory_xact_lock(?)", (PG_LOCK_KEY,))
             yield tx
+            tx.close()  # no statement left in progress at COMMIT
             if self.sqlite:
                 conn.execute("COMMIT")
             else:
