@@ -1,7 +1,9 @@
-"""The local store. Importing this package is cheap: SQLAlchemy/SQLModel load only when a name
-from the repository is first used (``from opus_tui.store import Store``).
+"""The local store. Importing this package is cheap: the repository (and with it the domain)
+loads only when one of its names is first used (``from opus_tui.store import Store``).
 
-Fast, SQLAlchemy-free helpers: ``opus_tui.store.location`` and ``opus_tui.store.quick``.
+The repository speaks plain DB-API (stdlib sqlite3 / psycopg 3); SQLAlchemy, SQLModel and Alembic
+load only to create or migrate a store (``engine.migrate``). Stdlib-only helpers for the first
+frame: ``opus_tui.store.location`` and ``opus_tui.store.quick``. See docs/store.md.
 """
 
 from __future__ import annotations
