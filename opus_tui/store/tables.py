@@ -2,7 +2,10 @@
 
 JSON columns are plain text so that ``opus_tui.store.quick`` can read them with stdlib sqlite3.
 Datetimes are naive UTC. Changing a table here needs a new migration in ``migrations/versions``
-(``tests/integration/test_store.py`` checks that models and migrations agree).
+(``tests/integration/test_store.py`` checks that models and migrations agree), a new
+``dbapi.HEAD_REVISION`` and the names in ``schema.py``, which the repository's plain SQL uses
+(``tests/unit/test_store_schema.py`` checks them against these tables). Only migrations and tests
+import this module.
 """
 
 # No ``from __future__ import annotations``: it breaks SQLModel's field handling.
