@@ -2,8 +2,9 @@
 marks at the start-up phases, then exits right after the first frame is written.
 
 Marks (``time.process_time``, ms, all threads): interpreter up, ``textual.app`` imported,
-``opus_tui.app`` imported, ``OpusApp.__init__`` (quick store reads) done, ``on_mount`` entered
-and left (first screen created), first frame written. Also the heavy modules loaded by then.
+``opus_tui.app`` imported, ``OpusApp.__init__`` (quick store reads) done, the first tab's
+``compose`` called (its screen made, the stylesheets read), first frame written. Also the heavy
+modules loaded by then.
 Appends one JSON line to the file named by $PHASE_OUT. Not a benchmark module itself.
 """
 
@@ -34,20 +35,22 @@ def main() -> None:
         import opus_tui.app as opus_app
 
         mark("opus_tui.app")
+        from opus_tui.screens import base
+
         init = opus_app.OpusApp.__init__
-        on_mount = opus_app.OpusApp.on_mount
+        compose = base.TabScreen.compose
 
         def traced_init(self: Any, *args: Any, **kwargs: Any) -> None:
             init(self, *args, **kwargs)
             mark("app init (quick reads)")
 
-        def traced_on_mount(self: Any) -> None:
-            mark("app on_mount")
-            on_mount(self)
-            mark("first screen created")
+        def traced_compose(self: Any) -> Any:
+            if not any(name == "first tab composed" for name, _ in marks):
+                mark("first tab composed")  # its screen made, the stylesheets read
+            return compose(self)
 
         opus_app.OpusApp.__init__ = traced_init  # type: ignore[method-assign]
-        opus_app.OpusApp.on_mount = traced_on_mount  # type: ignore[method-assign]
+        base.TabScreen.compose = traced_compose  # type: ignore[method-assign]
 
     display = textual_app.App._display
     state: dict[str, Any] = {}
