@@ -21,7 +21,7 @@ from opus_tui.domain.config import (
 from opus_tui.domain.fields import help_of, label_of
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
-from opus_tui.widgets.field import FieldError
+from opus_tui.widgets.field import FieldError, SettingCheckbox
 from opus_tui.widgets.step_order import StepOrderEditor
 
 BOOL_GROUPS: tuple[tuple[str, type[Section]], ...] = (
@@ -66,7 +66,7 @@ class FlexibilityScreen(TabScreen):
         yield FieldError(("flexibility", "booking", "hours_limit"))
 
     def _checkbox(self, group: str, model: type[Section], name: str, value: bool) -> ComposeResult:
-        box = Checkbox(label_of(model, name), value, id=f"{group}-{name}", compact=True)
+        box = SettingCheckbox(label_of(model, name), value, id=f"{group}-{name}", compact=True)
         box.tooltip = help_of(model, name)
         yield box
         yield FieldError(("flexibility", group, name))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from textual.widgets import Label, Static
+from textual.content import Content
+from textual.widgets import Checkbox, Label, Static
 
 if TYPE_CHECKING:  # FieldError is in the first frame, which does not import pydantic (issue 8)
     from pydantic import BaseModel
@@ -55,3 +56,13 @@ class FieldError(Static):
         self.update("\n".join(lines))
         self.set_class(not errors, "-warning")
         self.add_class("-shown")
+
+
+class SettingCheckbox(Checkbox):
+    """A Checkbox whose state shows without colour: ✓ when on, blank when off (Textual draws the
+    same X in both states and tells them apart by colour only, which NO_COLOR and monochrome
+    terminals lose)."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super().render()

@@ -24,6 +24,7 @@ from opus_tui.domain.config import (
     StepOrder,
 )
 from opus_tui.domain.fields import help_of, label_of
+from opus_tui.widgets.field import SettingCheckbox
 
 Order = tuple[StepKind, StepKind, StepKind, StepKind]
 
@@ -94,7 +95,7 @@ class StepOrderEditor(Vertical):
         self.value = value
 
     def compose(self) -> ComposeResult:
-        merged = Checkbox(
+        merged = SettingCheckbox(
             label_of(StepOrder, "merged_view"),
             self.value.merged_view,
             id="merged_view",

@@ -100,7 +100,11 @@ async def test_flexibility_toggle_steps_hours_save_and_revert(make_app, store_ur
         await pilot.press("4")
         await pilot.pause()
         await focus(pilot, "general-login_enabled")
+        box = app.screen.query_one("#general-login_enabled", Checkbox)
+        assert box.value is True and str(box.render()).startswith("▐✓▌")  # on, without colour
         await pilot.press("space")
+        await pilot.pause()
+        assert box.value is False and str(box.render()).startswith("▐ ▌")  # off
         # Andra steget := Tid. A plain swap would make Behandling the fourth step (not allowed),
         # so the nearest valid order is taken.
         await focus(pilot, "step-second")
