@@ -2,7 +2,8 @@
 anslutning), Mitt konto (portal address, masked API key) and Certifikat (paths checked readable).
 
 Not part of the web configuration: it is loaded from and saved to the store's connection settings;
-passwords and keys go through ``store.set_secret`` and are never shown again (only "sparat")."""
+passwords and keys are saved with the settings in one transaction (``store.save_connections``) and
+are never shown again (only "sparat")."""
 
 from __future__ import annotations
 
@@ -142,22 +143,26 @@ class ConfigurationScreen(TabScreen):
     def write(self, store: Any, value: Any) -> Any:
         assert isinstance(value, ConnectionsDraft)
         settings = ConnectionSettings.model_validate(value.settings.model_dump())
-        store.save_connections(settings)
-        for name in value.removed:
-            store.set_secret(database_secret_name(name), None)
+        move: dict[str, str] = {}
+        put: dict[str, str | None] = {}
         for index, profile in enumerate(settings.databases):
             typed = value.secret(f"db:{index}")
             original = value.original_names[index] if index < len(value.original_names) else None
             target = database_secret_name(profile.name)
             if typed is not None:
-                store.set_secret(target, typed)
+                put[target] = typed
             elif original is not None and original != profile.name:
-                store.set_secret(target, store.get_secret(database_secret_name(original)))
-                store.set_secret(database_secret_name(original), None)
+                move[database_secret_name(original)] = target
         for key in (API_KEY_SECRET, CERTIFICATE_KEY_PASSPHRASE_SECRET):
             typed = value.secret(key)
             if typed is not None:
-                store.set_secret(key, typed)
+                put[key] = typed
+        store.save_connections(
+            settings,
+            delete=[database_secret_name(name) for name in value.removed],
+            move=move,
+            put=put,
+        )
         return None
 
     def after_save(self, value: Any) -> None:

@@ -408,23 +408,37 @@ class Store:
             return ConnectionSettings()
         return ConnectionSettings.model_validate_json(data)
 
-    def save_connections(self, settings: ConnectionSettings) -> None:
+    def save_connections(
+        self,
+        settings: ConnectionSettings,
+        *,
+        delete: Iterable[str] = (),
+        move: Mapping[str, str] | None = None,
+        put: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """The connection settings and their secrets in one transaction, in this order: the
+        secrets named in ``delete`` are removed, those in ``move`` (old name → new name) keep
+        their value under the new name, and ``put`` sets (or, with None or "", removes) them."""
         data = settings.model_dump_json()
+        tokens = {n: self._secrets.encrypt(v) if v else None for n, v in (put or {}).items()}
         with self._transaction(write=True) as tx:
             stamp = tx.dt(utcnow())
             if tx.execute(_CONNECTIONS_UPDATE, (data, stamp)).rowcount == 0:
                 tx.execute(_CONNECTIONS_INSERT, (1, data, stamp))
+            for name in delete:
+                tx.execute(_SECRET_DELETE, (name,))
+            for old, new in (move or {}).items():
+                token = tx.scalar(_SECRET, (old,))
+                tx.execute(_SECRET_DELETE, (old,))
+                _put_secret(tx, new, token, stamp)
+            for name, token in tokens.items():
+                _put_secret(tx, name, token, stamp)
 
     def set_secret(self, name: str, value: str | None) -> None:
         """Store ``value`` encrypted under ``name``; None (or "") deletes it."""
         token = self._secrets.encrypt(value) if value else None
         with self._transaction(write=True) as tx:
-            if token is None:
-                tx.execute(_SECRET_DELETE, (name,))
-                return
-            stamp = tx.dt(utcnow())
-            if tx.execute(_SECRET_UPDATE, (token, stamp, name)).rowcount == 0:
-                tx.execute(_SECRET_INSERT, (name, token, stamp))
+            _put_secret(tx, name, token, tx.dt(utcnow()))
 
     def _ciphertext(self, name: str) -> str | None:
         with self._transaction() as tx:
@@ -657,6 +671,13 @@ def _load_times(tx: Transaction) -> OnlineTimes:
     for batch in tx.stream(sql):
         times.extend_rows((db, p, c, parse(s), parse(e), t) for db, p, c, s, e, t in batch)
     return times
+
+
+def _put_secret(tx: Transaction, name: str, token: str | None, stamp: Any) -> None:
+    if token is None:
+        tx.execute(_SECRET_DELETE, (name,))
+    elif tx.execute(_SECRET_UPDATE, (token, stamp, name)).rowcount == 0:
+        tx.execute(_SECRET_INSERT, (name, token, stamp))
 
 
 def open_store(given: str | None = None, *, create: bool = True) -> Store:

@@ -167,6 +167,36 @@ def test_connections_and_secrets_encrypted(store: Store, store_url: str) -> None
     assert store.get_secret("database:Opus") is None
 
 
+def test_connections_and_their_secrets_saved_in_one_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = ConnectionSettings(databases=[DatabaseProfile(name="Syd", connection_string="DSN=a")])
+    store.save_connections(one, put={"database:Syd": "lösen-syd", "portal:api_key": "k1"})
+    two = ConnectionSettings(databases=[DatabaseProfile(name="Lund", connection_string="DSN=a")])
+    # Syd renamed Lund: the password moves; the API key is removed; a gone name is deleted.
+    store.set_secret("database:Gammal", "x")
+    store.save_connections(
+        two,
+        delete=["database:Gammal"],
+        move={"database:Syd": "database:Lund"},
+        put={"portal:api_key": None},
+    )
+    assert store.load_connections() == two
+    assert store.get_secret("database:Lund") == "lösen-syd"
+    assert not store.has_secret("database:Syd")
+    assert not store.has_secret("database:Gammal")
+    assert not store.has_secret("portal:api_key")
+
+    def broken(value: str) -> str:
+        raise OSError("nyckelfilen kan inte läsas")
+
+    monkeypatch.setattr(store._secrets, "encrypt", broken)
+    with pytest.raises(OSError):
+        store.save_connections(one, delete=["database:Lund"], put={"database:Syd": "nytt"})
+    assert store.load_connections() == two  # nothing of it was saved
+    assert store.get_secret("database:Lund") == "lösen-syd"
+
+
 def test_undecryptable_secret_reads_as_missing(store: Store) -> None:
     store.set_secret("portal:api_key", "abc")
     with store.database.transaction() as tx:
