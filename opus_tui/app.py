@@ -33,6 +33,7 @@ Headless (tests, snapshots) everything is built before the first screen, as a se
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 import threading
@@ -504,6 +505,7 @@ class OpusApp(App[int]):
         self.plain = None  # the first frame's rows: the draft and catalogue hold them now
 
     def on_mount(self) -> None:
+        self.call_after_refresh(_collect_cycles_again)
         # The first tab is DEFAULT_MODE: Textual composes it with the app (no switch_mode, whose
         # delay_update would hold the first frame back by 50 ms).
         if not self.config_ready:  # progressive: the first frame is drawn from self.plain
@@ -607,10 +609,21 @@ class OpusApp(App[int]):
 TABS_ORDER = [tab.mode for tab in TABS]
 
 
+def _collect_cycles_again() -> None:
+    """After the first frame: the cycle collector, off during start-up (``cli.main``), is on
+    again; what start-up made is frozen (kept out of its scans: it lives as long as the app)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_app(store: str | None) -> int:
     """Open the app on a store (``--store`` value, else $OPUS_TUI_STORE, else the default)."""
     from opus_tui.store.location import store_url
 
-    app = OpusApp(store_url(store))
-    result = app.run()
+    try:
+        app = OpusApp(store_url(store))
+        result = app.run()
+    finally:
+        gc.enable()
     return int(result or 0)

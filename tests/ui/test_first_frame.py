@@ -84,3 +84,22 @@ async def test_first_frame_then_the_whole_tab(store_url: str) -> None:
     finally:
         if app._config_lock.locked():
             app._config_lock.release()
+
+
+async def test_cycle_collector_is_back_after_the_first_frame(store_url: str) -> None:
+    """``opus-tui`` starts with the cycle collector off (cli.main); the app turns it on again,
+    with the start-up objects frozen, once its first frame is drawn."""
+    import gc
+
+    _fill(store_url)
+    app = OpusApp(store_url, clock=lambda: FIXED_NOW, progressive=True)
+    frozen_before = gc.get_freeze_count()
+    gc.disable()
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen_before
+    finally:
+        gc.enable()
+        gc.unfreeze()
