@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from opus_tui.store import schema
 from opus_tui.store.location import sqlite_path
 
 if TYPE_CHECKING:
@@ -39,17 +40,49 @@ _TREATMENTS = (
     "create_in_web, change_in_web, cancel_in_web FROM catalogue_treatment ORDER BY id"
 )
 
+# What a store's state token is made of: the schema revision (a migration changes it), the
+# newest revision and the sections (every config save writes both), the snapshot's databases
+# (a catalogue save gives its databases a new position and fetch time) and its tables' row
+# counts and newest ids. Cheap: no table is read through.
+_STATE_QUERIES: tuple[str, ...] = (
+    "SELECT version_num FROM alembic_version",
+    f"SELECT MAX({schema.names('revision', 'id')}), COUNT(*) FROM revision",
+    f"SELECT COUNT(*), MAX({schema.names('config_section', 'updated_at')}), "
+    f"MAX({schema.names('config_section', 'revision_id')}) FROM config_section",
+    schema.select(
+        "catalogue_database", "database", "position", "fetched_at", tail="ORDER BY position"
+    ),
+    *(
+        f"SELECT COUNT(*), MAX({schema.names(table, 'id')}) FROM {table}"
+        for table in ("catalogue_clinic", "catalogue_practitioner", "catalogue_treatment",
+                      "online_time")
+    ),
+)  # fmt: skip
+
+StoreState = tuple[tuple[Row, ...], ...]
+
+
+def store_state(fetch: Callable[[str], Sequence[Row]]) -> StoreState:
+    """The store's state token, read with ``fetch`` (SQL → rows: ``Transaction.all`` or a
+    sqlite3 connection's). Equal tokens: no configuration or catalogue save and no migration
+    happened in between (a catalogue saved again with the same fetch time and row counts
+    excepted)."""
+    return tuple(tuple(tuple(row) for row in fetch(sql)) for sql in _STATE_QUERIES)
+
 
 @dataclass(frozen=True, slots=True)
 class PlainStore:
     """What the first frame needs, as stdlib values: the stored sections' JSON data and the
-    catalogue snapshot's rows without online times (``databases`` is empty without a snapshot)."""
+    catalogue snapshot's rows without online times (``databases`` is empty without a snapshot).
+    ``state``: the store's state token when they were read (``Store.state()`` gives it again),
+    None if it could not be read."""
 
     sections: dict[str, Any]
     databases: tuple[tuple[str, str | None], ...]  # (database, fetched_at ISO)
     clinics: tuple[Row, ...]  # catalogue_clinic columns, see _CLINICS
     practitioners: tuple[Row, ...]
     treatments: tuple[Row, ...]
+    state: StoreState | None = None
 
     @property
     def fetched_at(self) -> datetime | None:
@@ -85,6 +118,12 @@ def read_plain(url: str) -> PlainStore | None:
         if conn is None:
             return None
         try:
+            conn.execute("BEGIN")  # one snapshot of the store for all that follows
+            # The token first: a save after it can only make it look older than the rows.
+            try:
+                state: StoreState | None = store_state(lambda sql: conn.execute(sql).fetchall())
+            except sqlite3.Error:
+                state = None
             rows = conn.execute("SELECT section, data FROM config_section").fetchall()
             sections = {s: json.loads(d) for s, d in rows}
             try:
@@ -94,13 +133,14 @@ def read_plain(url: str) -> PlainStore | None:
             except sqlite3.Error:
                 dbs = []
             if not dbs:
-                return PlainStore(sections, (), (), (), ())
+                return PlainStore(sections, (), (), (), (), state)
             return PlainStore(
                 sections,
                 tuple((d, f) for d, f in dbs),
                 tuple(conn.execute(_CLINICS)),
                 tuple(conn.execute(_PRACTITIONERS)),
                 tuple(conn.execute(_TREATMENTS)),
+                state,
             )
         except (sqlite3.Error, ValueError):
             return None

@@ -52,6 +52,7 @@ from opus_tui.store.dbapi import (
 )
 from opus_tui.store.errors import ConfigInvalid, StoreError
 from opus_tui.store.location import default_store_path, describe, sqlite_path
+from opus_tui.store.quick import StoreState, store_state
 
 ALL_SECTIONS = "*"
 INSERT_CHUNK = 5000
@@ -516,6 +517,18 @@ class Store:
         with self._transaction() as tx:
             rows = tx.all(_DATABASES)
         return {d: parse_datetime(f) for d, f in rows}
+
+    def state(self) -> StoreState:
+        """A cheap token of what the store holds: equal tokens, no configuration or catalogue
+        save (and no migration) in between. ``quick.read_plain`` gives it too (``.state``)."""
+        with self._transaction() as tx:
+            return store_state(tx.all)
+
+    def load_times(self) -> OnlineTimes:
+        """Only the snapshot's online times (empty without a snapshot), e.g. for a catalogue
+        read without them (``quick.catalogue_from_plain``, ``load_catalogue(with_times=False)``)."""
+        with self._transaction() as tx:
+            return _load_times(tx)
 
     def load_catalogue(self, *, with_times: bool = True) -> Catalogue | None:
         """The snapshot (``source="snapshot"``), or None when none was saved. ``fetched_at`` is

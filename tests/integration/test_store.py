@@ -28,7 +28,7 @@ from opus_tui.domain import (
 from opus_tui.domain.catalogue import OnlineTimes
 from opus_tui.store import ConfigInvalid, Store, StoreError
 from opus_tui.store.engine import make_engine, migrate
-from opus_tui.store.quick import read_catalogue_fast, read_config_fast
+from opus_tui.store.quick import read_catalogue_fast, read_config_fast, read_plain
 
 _counter = itertools.count()
 
@@ -279,6 +279,62 @@ def test_large_catalogue(store: Store) -> None:
     assert loaded is not None
     assert len(loaded.times) == 200_000
     assert loaded.times[-1] == cat.times[-1]
+
+
+def test_load_times_gives_the_snapshots_online_times(store: Store) -> None:
+    assert len(store.load_times()) == 0
+    store.save_catalogue(_catalogue("Lund", 300, datetime(2026, 11, 27)))
+    store.save_catalogue(_catalogue("Malmö", 20, datetime(2026, 11, 28)))
+    full = store.load_catalogue()
+    assert full is not None
+    assert store.load_times() == full.times
+    assert len(store.load_times()) == 320
+
+
+def test_state_changes_with_every_save(store: Store, store_url: str) -> None:
+    """The state token: equal while nothing is saved; a config save, a catalogue save and a
+    save from another connection each give a new one."""
+    seen = [store.state()]
+    assert store.state() == seen[0]
+    store.load_config()
+    store.load_catalogue()
+    store.set_secret("portal:api_key", "hemligt")  # not the configuration or the catalogue
+    assert store.state() == seen[0]
+
+    def changed() -> None:
+        now = store.state()
+        assert now not in seen
+        seen.append(now)
+
+    flex = store.load_config().flexibility.model_copy(deep=True)
+    flex.steps.second, flex.steps.third = StepKind.PRACTITIONER, StepKind.TREATMENT
+    store.save_section("flexibility", flex)
+    changed()
+    store.save_catalogue(_catalogue("Lund", 30, datetime(2026, 11, 27)))
+    changed()
+    store.save_catalogue(_catalogue("Lund", 30, datetime(2026, 11, 27, 0, 0, 1)))  # fetched again
+    changed()
+    store.save_catalogue(_catalogue("Malmö", 3, datetime(2026, 11, 27)))
+    changed()
+    with Store.open(store_url) as other:
+        assert other.state() == seen[-1]
+        other.save_section("flexibility", flex)  # no change, still a revision
+    changed()
+    store.restore(1)
+    changed()
+
+
+def test_plain_read_gives_the_stores_state(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    with Store.open(url) as s:
+        plain = read_plain(url)
+        assert plain is not None and plain.state == s.state()
+        s.save_catalogue(_catalogue("Lund", 10, datetime(2026, 11, 27)))
+        assert plain.state != s.state()
+        plain = read_plain(url)
+        assert plain is not None and plain.state == s.state()
+        s.save_section("clinics", s.load_config().clinics.model_copy(update={"published": []}))
+        assert plain.state != s.state()
 
 
 def test_outbox(store: Store) -> None:
