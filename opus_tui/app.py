@@ -29,6 +29,9 @@ catalogue; ``app.config_loaded`` fires on the UI thread when they are there (``c
 and the first tab mounts the rest of its widgets. ``draft``/``saved`` are properties: reading
 them earlier builds them on the spot. Tab keys pressed before that switch once it is done.
 Headless (tests, snapshots) everything is built before the first screen, as a settled app.
+Once the first tab is complete the full store opens (``_open_store``); if its state token
+(``Store.state()``) is still the plain read's, saved/draft and the catalogue's rows are kept and
+only the online times are read (``_read_store``): no second copy of them.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -59,9 +63,12 @@ if TYPE_CHECKING:  # the domain imports pydantic: not before the first frame (is
     from opus_tui.domain.config import Section, WebConfiguration
     from opus_tui.domain.problems import Problem
     from opus_tui.messages import StoreFailed, StoreOpened
-    from opus_tui.store.quick import PlainStore
+    from opus_tui.store.quick import PlainStore, StoreState
 
 Clock = Callable[[], datetime]
+# What saved/draft and the catalogue were built from: the plain read's state token, the saved
+# configuration and the catalogue without times (None: no snapshot, or a catalogue was given).
+_PlainBasis = tuple["StoreState", "WebConfiguration", "Catalogue | None"]
 CATALOGUE_DAYS = 56  # online times read ahead: eight weeks
 
 
@@ -157,6 +164,7 @@ class OpusApp(App[int]):
         self._saved: WebConfiguration | None = None
         self._draft: WebConfiguration | None = None
         self._loaded_catalogue: Catalogue | None = None
+        self._plain_basis: _PlainBasis | None = None  # for the store worker (_read_store)
         self._pending_mode: str | None = None
         self._store_requested = False
         # stdlib sqlite3 only; clinics and practitioners: the store worker brings the times
@@ -206,6 +214,8 @@ class OpusApp(App[int]):
                     loaded = config_from_plain(self.plain)
                     if not self._catalogue_given:
                         self._loaded_catalogue = catalogue_from_plain(self.plain)
+                    if loaded is not None and self.plain.state is not None:
+                        self._plain_basis = (self.plain.state, loaded, self._loaded_catalogue)
                 self._draft = self._saved = loaded or WebConfiguration()
             return self._saved, self._draft
 
@@ -318,8 +328,7 @@ class OpusApp(App[int]):
 
         try:
             store = self.require_store()
-            config = store.load_config()
-            catalogue = None if self._catalogue_given else store.load_catalogue()
+            config, catalogue = self._read_store(store)
             portal = store.has_secret(API_KEY_SECRET)
         except ImportError:
             self.post_message(StoreFailed("butiken är inte tillgänglig i den här versionen"))
@@ -329,6 +338,21 @@ class OpusApp(App[int]):
             return
         self.portal_state = "Portal: konfigurerad" if portal else "Portal: ej konfigurerad"
         self.post_message(StoreOpened(store, config, catalogue))
+
+    def _read_store(self, store: Any) -> tuple[WebConfiguration, Catalogue | None]:
+        """The stored configuration and catalogue snapshot (None: given, or none saved). If the
+        store still holds what the plain read gave (same state token), that is reused and only
+        the online times are read: no second copy of the configuration and the catalogue."""
+        basis, self._plain_basis = self._plain_basis, None
+        if basis is not None and store.state() == basis[0]:
+            state, config, catalogue = basis
+            if catalogue is None:
+                return config, None
+            times = store.load_times()
+            if store.state() == state:  # nothing saved while the times were read
+                return config, replace(catalogue, times=times)
+            del times  # read again below with the rest
+        return store.load_config(), None if self._catalogue_given else store.load_catalogue()
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self.store_state = "öppen"
