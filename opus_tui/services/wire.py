@@ -132,10 +132,16 @@ def wire_id(identifier: str) -> int:
 
 
 def domain_id(value: int, known: Iterable[str] = ()) -> str:
+    """The local id among ``known`` that goes out as ``value`` (else its string form)."""
+    return domain_ids(known).get(value, str(value))
+
+
+def domain_ids(known: Iterable[str]) -> dict[int, str]:
+    """wire id → local id for ``known`` (the first wins when two map to the same int)."""
+    by_wire: dict[int, str] = {}
     for identifier in known:
-        if wire_id(identifier) == value:
-            return identifier
-    return str(value)
+        by_wire.setdefault(wire_id(identifier), identifier)
+    return by_wire
 
 
 # --- Flexibility through the domain's ``wire`` names ------------------------------------------
@@ -442,7 +448,7 @@ def from_wire(
     :func:`to_wire`, used backwards. Values the domain refuses fall back to defaults (``notes``).
     """
     known_dbs = list(databases)
-    known_ids = list(ids)
+    by_wire_id = domain_ids(ids)
     by_reference = {ref: path for path, ref in (media or {}).items()}
     sub = wire.Subdomain
     texts = sub.MediaSettings.TextContainer
@@ -453,10 +459,10 @@ def from_wire(
     clinic_texts: list[ClinicText] = []
     for clinic in sorted(wire.Clinics, key=lambda c: c.Order):
         db = database_name(clinic.OpusDatabaseID, known_dbs)
-        cid = domain_id(clinic.ID, known_ids)
+        cid = by_wire_id.get(clinic.ID, str(clinic.ID))
         people: list[PublishedPractitioner] = []
         for row in sorted(clinic.Clinicians, key=lambda r: r.Order):
-            pid = domain_id(row.ID, known_ids)
+            pid = by_wire_id.get(row.ID, str(row.ID))
             people.append(
                 PublishedPractitioner(practitioner_id=pid, name=row.Name, title=row.Title)
             )
