@@ -371,6 +371,12 @@ def _clinics_to_wire(
     old_clinics = {(c.OpusDatabaseID, c.ID): c for c in base.Clinics}
     old_rows = {(r.OpusDatabaseID, r.ClinicID, r.ID): r for c in base.Clinics for r in c.Clinicians}
     texts = {(t.database, t.clinic_id): t for t in config.media.clinic_texts.per_clinic}
+    profiles: dict[tuple[str, str], PractitionerProfile] = {}
+    for p in config.practitioners.profiles:
+        profiles.setdefault((p.database, p.practitioner_id), p)
+    consent_of: dict[tuple[str, str, str], Consent] = {}
+    for c in config.practitioners.consents:
+        consent_of.setdefault((c.database, c.practitioner_id, c.clinic_id), c)
     catalogue_clinics = (
         {(c.database, c.clinic_id): c for c in catalogue.clinics} if catalogue else {}
     )
@@ -394,15 +400,13 @@ def _clinics_to_wire(
         for row_order, person in enumerate(clinic.practitioners):
             pid = wire_id(person.practitioner_id)
             old_row = old_rows.get((db, cid, pid))
-            profile = config.practitioners.profile(clinic.database, person.practitioner_id)
-            consent = config.practitioners.consent(
-                clinic.database, person.practitioner_id, clinic.clinic_id
-            )
+            profile = profiles.get((clinic.database, person.practitioner_id))
+            consent = consent_of.get((clinic.database, person.practitioner_id, clinic.clinic_id))
             photo = profile.photo if profile else ""
             consents: list[wm.ConsentValue] = []
-            if consent.photo:
+            if consent is not None and consent.photo:
                 consents.append(CONSENT_PHOTO)
-            if consent.title:
+            if consent is not None and consent.title:
                 consents.append(CONSENT_TITLE)
             row_fields: dict[str, Any] = old_row.model_dump() if old_row else {}
             row_fields.update(
