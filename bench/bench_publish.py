@@ -43,6 +43,8 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("OPUS_TUI_KEY_FILE", str(Path(tempfile.gettempdir()) / "opus-bench.key"))
 
+from bench.bench_startup import build_chain_store  # noqa: E402 - after the path and key file
+
 if TYPE_CHECKING:
     import httpx
 
@@ -87,38 +89,6 @@ def _timed(fn: Callable[[], object]) -> float:
     began = time.perf_counter()
     fn()
     return time.perf_counter() - began
-
-
-def build_store(path: Path, clinics: int, practitioners: int) -> Store:
-    """A store like ``build_large_store``'s (everything published), sized, one week of times."""
-    from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
-    from opus_tui.services.demo import chain_catalogue, generate_chain
-    from opus_tui.store import Store
-
-    catalogue = chain_catalogue(generate_chain(clinics, practitioners, 1, 8, times_per_day=1))
-    by_clinic: dict[str, list[PublishedPractitioner]] = {}
-    for p in catalogue.practitioners:
-        by_clinic.setdefault(p.clinic_id, []).append(
-            PublishedPractitioner(
-                practitioner_id=p.practitioner_id,
-                name=f"{p.first_name} {p.last_name}",
-                title=p.title,
-            )
-        )
-    published = [
-        PublishedClinic(
-            database=c.database,
-            clinic_id=c.clinic_id,
-            name=c.name,
-            group=c.city.title(),
-            practitioners=by_clinic.get(c.clinic_id, []),
-        )
-        for c in catalogue.clinics
-    ]
-    store = Store.open(f"sqlite:///{path}")
-    store.save_catalogue(catalogue)
-    store.save_section("clinics", ClinicsSettings(published=published), summary="bench: publish")
-    return store
 
 
 # -- our side: the real publisher -----------------------------------------------------------------
@@ -331,7 +301,7 @@ def run(
     budget = _env_number("BENCH_PUBLISH_BUDGET", 40.0)
     size = f"{clinics}×{practitioners}"
     with tempfile.TemporaryDirectory(prefix="opus-bench-publish-") as tmp:
-        store = build_store(Path(tmp) / "store.db", clinics, practitioners)
+        store = build_chain_store(Path(tmp) / "store.db", clinics, practitioners, times_per_day=1)
         try:
             with running_emulator(api_keys=[API_KEY], seed=3) as emu:
                 store.save_connections(ConnectionSettings(account=PortalAccount(url=emu.url)))

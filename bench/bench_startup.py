@@ -37,8 +37,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.ptyterm import Condition, PtyApp, Screen, has_text
+
+if TYPE_CHECKING:
+    from opus_tui.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -118,11 +122,26 @@ def build_large_store(path: Path, weeks: int) -> Path:
     override = os.environ.get("BENCH_LARGE_STORE")
     if override:
         return Path(override)
+    build_chain_store(path, 300, 30, weeks=weeks).close()
+    return path
+
+
+def build_chain_store(
+    path: Path,
+    clinics: int,
+    practitioners: int,
+    *,
+    weeks: int = 1,
+    times_per_day: int | None = None,
+) -> Store:
+    """A new store at ``path`` holding a synthetic chain (``services.demo.generate_chain``) as
+    its catalogue snapshot, every clinic and practitioner published on Kliniker; left open."""
     from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
     from opus_tui.services.demo import chain_catalogue, generate_chain
     from opus_tui.store import Store
 
-    catalogue = chain_catalogue(generate_chain(300, 30, weeks=weeks, seed=8))
+    extra = {} if times_per_day is None else {"times_per_day": times_per_day}
+    catalogue = chain_catalogue(generate_chain(clinics, practitioners, weeks, 8, **extra))
     by_clinic: dict[str, list[PublishedPractitioner]] = {}
     for p in catalogue.practitioners:
         by_clinic.setdefault(p.clinic_id, []).append(
@@ -145,12 +164,12 @@ def build_large_store(path: Path, weeks: int) -> Path:
     store = Store.open(f"sqlite:///{path}")
     try:
         store.save_catalogue(catalogue)
-        store.save_section(
-            "clinics", ClinicsSettings(published=published), summary="bench: 300 × 30"
-        )
-    finally:
+        summary = f"bench: {clinics} × {practitioners}"
+        store.save_section("clinics", ClinicsSettings(published=published), summary=summary)
+    except BaseException:
         store.close()
-    return path
+        raise
+    return store
 
 
 # -- measuring ------------------------------------------------------------------------------
