@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import stats  # noqa: E402
 from opus_tui.services import opus_sql  # noqa: E402
 from opus_tui.services.demo import generate_chain, write_chain_odbc, write_chain_sqlite  # noqa: E402
 from opus_tui.services.opus_db import OpusGateway, connection_string_with_password  # noqa: E402
@@ -77,11 +78,6 @@ def _time(fn: Callable[[], int]) -> tuple[float, int]:
     return time.perf_counter() - began, n
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def _peak_rss_mb(mode: str, cs: str, password: str | None) -> float:
     env = {**os.environ, "OPUS_BENCH_CS": cs, "OPUS_BENCH_PWD": password or ""}
     out = subprocess.run(
@@ -110,33 +106,25 @@ def _measure(driver: str, cs: str, password: str | None) -> list[dict[str, Any]]
     peak_gw = _peak_rss_mb("gateway", cs, password)
     peak_bare = _peak_rss_mb("bare", cs, password)
     return [
-        {
-            "name": f"{driver}: fetch_catalogue {rows:,} rows",
-            "unit": "s",
-            "median": gw_med,
-            "p95": _p95(gw_times),
-            "baseline_name": "bare fetchall",
-            "baseline_median": bare_med,
-            "ratio": bare_med / gw_med,
-        },
-        {
-            "name": f"{driver}: gateway rate",
-            "unit": "rows/s",
-            "median": rows / gw_med,
-            "p95": rows / _p95(gw_times),
-            "baseline_name": "bare fetchall rate",
-            "baseline_median": rows / bare_med,
-            "ratio": bare_med / gw_med,
-        },
-        {
-            "name": f"{driver}: peak RSS of one gateway fetch",
-            "unit": "MB",
-            "median": peak_gw,
-            "p95": peak_gw,
-            "baseline_name": "bare fetchall peak RSS",
-            "baseline_median": peak_bare,
-            "ratio": peak_gw / peak_bare,
-        },
+        stats.row(
+            f"{driver}: fetch_catalogue {rows:,} rows", "s", gw_times, "bare fetchall", bare_times
+        ),
+        stats.make_row(
+            f"{driver}: gateway rate",
+            "rows/s",
+            rows / gw_med,
+            rows / stats.p95(gw_times),
+            "bare fetchall rate",
+            rows / bare_med,
+        ),
+        stats.make_row(
+            f"{driver}: peak RSS of one gateway fetch",
+            "MB",
+            peak_gw,
+            peak_gw,
+            "bare fetchall peak RSS",
+            peak_bare,
+        ),
     ]
 
 

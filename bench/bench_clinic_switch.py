@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench import stats
 from opus_tui.domain.catalogue import Catalogue
 
 
@@ -31,11 +31,6 @@ def _catalogue(clinics: int, practitioners: int) -> Catalogue:
     from opus_tui.services.demo import chain_catalogue, generate_chain
 
     return chain_catalogue(generate_chain(clinics, practitioners, 1, seed=20261127))
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 async def _measure(
@@ -119,17 +114,7 @@ async def _measure(
 
 
 def _row(name: str, values: list[float], base_name: str, base: list[float]) -> dict[str, Any]:
-    median = statistics.median(values)
-    base_median = statistics.median(base)
-    return {
-        "name": name,
-        "unit": "ms",
-        "median": round(median, 2),
-        "p95": round(_p95(values), 2),
-        "baseline_name": base_name,
-        "baseline_median": round(base_median, 2),
-        "ratio": round(median / base_median, 2) if base_median else None,
-    }
+    return stats.row(name, "ms", values, base_name, base)
 
 
 def run() -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from bench import stats
 from opus_tui.domain.catalogue import Catalogue
 from opus_tui.domain.config import (
     PublishedClinic,
@@ -89,23 +90,13 @@ def index_memory(catalogue: Catalogue) -> tuple[float, float]:
 
 
 def _ms(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered) * 1000, p95 * 1000
+    return statistics.median(samples) * 1000, stats.p95(samples) * 1000
 
 
 def _row(
     name: str, unit: str, big: tuple[float, float], small: tuple[float, float], base: str
 ) -> dict[str, object]:
-    return {
-        "name": name,
-        "unit": unit,
-        "median": round(big[0], 3),
-        "p95": round(big[1], 3),
-        "baseline_name": base,
-        "baseline_median": round(small[0], 3),
-        "ratio": round(big[0] / small[0], 2) if small[0] else None,
-    }
+    return stats.make_row(name, unit, big[0], big[1], base, small[0])
 
 
 Path_ = list[tuple[str, str | None]]  # (step, option label; None = the first specific one)

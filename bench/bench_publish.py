@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -43,7 +42,8 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("OPUS_TUI_KEY_FILE", str(Path(tempfile.gettempdir()) / "opus-bench.key"))
 
-from bench.bench_startup import build_chain_store  # noqa: E402 - after the path and key file
+from bench import stats  # noqa: E402 - after the path and key file
+from bench.bench_startup import build_chain_store  # noqa: E402
 
 if TYPE_CHECKING:
     import httpx
@@ -63,22 +63,8 @@ def _env_number(name: str, default: float) -> float:
     return float(raw) if raw.strip() else default
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def _row(name: str, ours: list[float], base_name: str, base: list[float]) -> dict[str, Any]:
-    med, base_med = statistics.median(ours), statistics.median(base)
-    return {
-        "name": name,
-        "unit": "s",
-        "median": med,
-        "p95": _p95(ours),
-        "baseline_name": base_name,
-        "baseline_median": base_med,
-        "ratio": med / base_med,
-    }
+    return stats.row(name, "s", ours, base_name, base)
 
 
 def _size(n: int) -> str:

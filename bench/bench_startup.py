@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bench import stats
 from bench.ptyterm import Condition, PtyApp, Screen, has_text
 
 if TYPE_CHECKING:
@@ -242,26 +242,10 @@ def measure_rss(target: Target, cols: int, rows: int, visit_tabs: bool) -> float
         return app.status("VmHWM") / 1024
 
 
-def _p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=20, method="inclusive")[18]
-
-
 def _row(
     name: str, unit: str, values: list[float], base_name: str, base: list[float]
 ) -> dict[str, object]:
-    median = statistics.median(values)
-    base_median = statistics.median(base)
-    return {
-        "name": name,
-        "unit": unit,
-        "median": median,
-        "p95": _p95(values),
-        "baseline_name": base_name,
-        "baseline_median": base_median,
-        "ratio": median / base_median,
-    }
+    return stats.row(name, unit, values, base_name, base)
 
 
 def precompile() -> None:

@@ -16,7 +16,6 @@ Run: ``python -m bench.bench_store`` (or ``make bench``).
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("OPUS_TUI_KEY_FILE", str(Path(tempfile.gettempdir()) / "opus-bench.key"))
 
+from bench import stats  # noqa: E402
 from opus_tui.domain.catalogue import Catalogue  # noqa: E402
 from opus_tui.services.demo import chain_catalogue, generate_chain  # noqa: E402
 from opus_tui.store.quick import read_catalogue_fast  # noqa: E402
@@ -57,22 +57,8 @@ def _timed(fn: Callable[[], object], repeats: int = REPEATS) -> list[float]:
     return out
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def _row(name: str, ours: list[float], base_name: str, base: list[float]) -> dict[str, Any]:
-    med, base_med = statistics.median(ours), statistics.median(base)
-    return {
-        "name": name,
-        "unit": "s",
-        "median": med,
-        "p95": _p95(ours),
-        "baseline_name": base_name,
-        "baseline_median": base_med,
-        "ratio": base_med / med,
-    }
+    return stats.row(name, "s", ours, base_name, base)
 
 
 def _time_rows(cat: Catalogue) -> list[tuple[Any, ...]]:
@@ -154,16 +140,13 @@ def _peak_row(label: str, url: str) -> dict[str, Any]:
     """Peak RSS (Linux: /proc) of open + load_config + load_catalogue in a fresh process."""
     ours = [_peak_mib(url) for _ in range(REPEATS)]
     base = [_peak_mib("-") for _ in range(REPEATS)]
-    med, base_med = statistics.median(ours), statistics.median(base)
-    return {
-        "name": f"{label}: peak RSS open + load_config + load_catalogue",
-        "unit": "MiB",
-        "median": med,
-        "p95": _p95(ours),
-        "baseline_name": "import opus_tui.domain",
-        "baseline_median": base_med,
-        "ratio": med / base_med,
-    }
+    return stats.row(
+        f"{label}: peak RSS open + load_config + load_catalogue",
+        "MiB",
+        ours,
+        "import opus_tui.domain",
+        base,
+    )
 
 
 class _BareSqlite:
