@@ -78,7 +78,7 @@ _INSTANT_CACHE = 1 << 16  # datetimes shared by rows() at most
 class OnlineTimes(Sequence[OnlineTime]):
     """Online times stored column by column: a catalogue holds hundreds of thousands of them.
 
-    Each time takes 24 bytes (start and end as seconds since 1970, and indexes into one table
+    Each time takes 32 bytes (start and end as seconds since 1970, and indexes into one table
     of the distinct identifier strings) instead of a Python object of about 80 bytes plus its
     datetimes. Indexing and iterating give ``OnlineTime`` objects made on the spot; ``rows()``
     gives plain tuples, and the ``starts``/``ends`` columns are for code that only compares times.
