@@ -23,7 +23,17 @@ FIRST_SCREEN_MODULES = (
     "opus_tui.store.quick",
     "opus_tui.domain",
 )
-HEAVY = ("sqlalchemy", "sqlmodel", "httpx", "PIL", "rich_pixels", "pyodbc")
+HEAVY = (
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "httpx",
+    "PIL",
+    "rich_pixels",
+    "pyodbc",
+    "cryptography",
+    "psycopg",
+)
 # The first frame is drawn from plain data: these do not import pydantic (the domain) either.
 FIRST_FRAME_MODULES = (
     "opus_tui.cli",
