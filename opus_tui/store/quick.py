@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +23,7 @@ from opus_tui.store import schema
 from opus_tui.store.location import sqlite_path
 
 if TYPE_CHECKING:
-    from opus_tui.domain.catalogue import Catalogue
+    from opus_tui.domain.catalogue import Catalogue, OnlineTimes
     from opus_tui.domain.config import WebConfiguration
 
 Row = tuple[Any, ...]
@@ -68,6 +68,18 @@ def store_state(fetch: Callable[[str], Sequence[Row]]) -> StoreState:
     happened in between (except the same databases' catalogue saved again with the same
     fetch time and as many rows)."""
     return tuple(tuple(tuple(row) for row in fetch(sql)) for sql in _STATE_QUERIES)
+
+
+def sqlite_times(batches: Iterable[Sequence[Row]]) -> OnlineTimes:
+    """Online-time rows as SQLite stores them (instants as text), batch by batch, into
+    ``OnlineTimes``: never a list of all rows (peak memory, issue 8)."""
+    from opus_tui.domain.catalogue import OnlineTimes
+
+    parse = datetime.fromisoformat  # faster than a cache of the repeated instants
+    times = OnlineTimes()
+    for batch in batches:
+        times.extend_rows((db, p, c, parse(s), parse(e), t) for db, p, c, s, e, t in batch)
+    return times
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,16 +234,11 @@ def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | Non
             )
             times = OnlineTimes()
             if with_times:
-                # Streamed in batches: never a list of all rows (peak memory, issue 8).
-                parse = datetime.fromisoformat
                 cursor = conn.execute(
                     "SELECT database, practitioner_id, clinic_id, start_at, end_at, "
                     "treatment_id FROM online_time ORDER BY id"
                 )
-                while batch := cursor.fetchmany(5000):
-                    times.extend_rows(
-                        (db, p, c, parse(s), parse(e), t) for db, p, c, s, e, t in batch
-                    )
+                times = sqlite_times(iter(lambda: cursor.fetchmany(5000), []))
             stamps = [d for _, f in dbs if (d := _dt(f)) is not None]
         except (sqlite3.Error, ValueError):
             return None

@@ -52,7 +52,7 @@ from opus_tui.store.dbapi import (
 )
 from opus_tui.store.errors import ConfigInvalid, StoreError
 from opus_tui.store.location import default_store_path, describe, sqlite_path
-from opus_tui.store.quick import StoreState, store_state
+from opus_tui.store.quick import StoreState, sqlite_times, store_state
 
 ALL_SECTIONS = "*"
 INSERT_CHUNK = 5000
@@ -680,10 +680,7 @@ def _load_times(tx: Transaction) -> OnlineTimes:
         for batch in tx.stream(sql):
             times.extend_rows(batch)
         return times
-    parse = datetime.fromisoformat  # faster than a cache of the repeated instants
-    for batch in tx.stream(sql):
-        times.extend_rows((db, p, c, parse(s), parse(e), t) for db, p, c, s, e, t in batch)
-    return times
+    return sqlite_times(tx.stream(sql))
 
 
 def _put_secret(tx: Transaction, name: str, token: str | None, stamp: Any) -> None:
