@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.import_watch import WATCH
+
 ROOT = Path(__file__).resolve().parents[2]
 
 FIRST_SCREEN_MODULES = (
@@ -48,7 +50,8 @@ FIRST_FRAME_MODULES = (
     "opus_tui.lazy",
 )
 
-PROBE = r"""
+PROBE = (
+    r"""
 import importlib.util, json, sys, traceback
 
 name, heavy = sys.argv[1], sys.argv[2].split(",")
@@ -60,24 +63,14 @@ if missing:
     print(json.dumps({"missing": True}))
     raise SystemExit(0)
 
-culprits = {}
-
-class Watch:
-    def find_spec(self, fullname, path=None, target=None):
-        top = fullname.partition(".")[0]
-        if top in heavy and top not in culprits:
-            culprits[top] = [
-                f"{f.filename.rpartition('opus_tui')[2] or f.filename}:{f.lineno}"
-                for f in traceback.extract_stack()
-                if "opus_tui" in f.filename
-            ]
-        return None
-
-sys.meta_path.insert(0, Watch())
+"""
+    + WATCH
+    + r"""
 importlib.import_module(name)
 loaded = sorted(h for h in heavy if h in sys.modules)
 print(json.dumps({"missing": False, "loaded": loaded, "via": culprits}))
 """
+)
 
 
 def _probe(module: str, heavy: tuple[str, ...] = HEAVY) -> dict[str, object]:

@@ -23,28 +23,19 @@ from opus_tui.domain import (
 )
 from opus_tui.domain.catalogue import OnlineTimes
 from opus_tui.store import Store
+from tests.unit.import_watch import WATCH
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "cryptography", "psycopg")  # psycopg: PostgreSQL only
 
-PROBE = r"""
+PROBE = (
+    r"""
 import json, sys, traceback
 
 heavy = sys.argv[2].split(",")
-culprits = {}
-
-class Watch:
-    def find_spec(self, fullname, path=None, target=None):
-        top = fullname.partition(".")[0]
-        if top in heavy and top not in culprits:
-            culprits[top] = [
-                f"{f.filename.rpartition('opus_tui')[2] or f.filename}:{f.lineno}"
-                for f in traceback.extract_stack()
-                if "opus_tui" in f.filename
-            ]
-        return None
-
-sys.meta_path.insert(0, Watch())
+"""
+    + WATCH
+    + r"""
 url = sys.argv[1]
 from opus_tui.store import Store
 
@@ -67,6 +58,7 @@ result["loaded"] = sorted(h for h in heavy if h in sys.modules)
 result["via"] = culprits
 print(json.dumps(result))
 """
+)
 
 
 def run_probe(url: str, heavy: tuple[str, ...] = HEAVY) -> dict[str, object]:
