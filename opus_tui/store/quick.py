@@ -27,18 +27,9 @@ if TYPE_CHECKING:
     from opus_tui.domain.config import WebConfiguration
 
 Row = tuple[Any, ...]
-_CLINICS = (
-    "SELECT database, clinic_id, name, address, postcode, city, phone, email "
-    "FROM catalogue_clinic ORDER BY id"
-)
-_PRACTITIONERS = (
-    "SELECT database, practitioner_id, clinic_id, first_name, last_name, title, "
-    "active FROM catalogue_practitioner ORDER BY id"
-)
-_TREATMENTS = (
-    "SELECT database, treatment_id, name, description, duration_minutes, "
-    "create_in_web, change_in_web, cancel_in_web FROM catalogue_treatment ORDER BY id"
-)
+_CLINICS = schema.SELECT_CLINICS
+_PRACTITIONERS = schema.SELECT_PRACTITIONERS
+_TREATMENTS = schema.SELECT_TREATMENTS
 
 # What a store's state token is made of: the schema revision (a migration changes it), the
 # newest revision and the sections (every config save writes both), the snapshot's databases
@@ -171,31 +162,47 @@ def config_from_plain(plain: PlainStore) -> WebConfiguration | None:
         return None
 
 
-def catalogue_from_plain(plain: PlainStore) -> Catalogue | None:
-    """The snapshot without online times as a ``Catalogue``, or None without a snapshot."""
+def snapshot_catalogue(
+    databases: Sequence[tuple[str, datetime | None]],
+    clinics: Iterable[Row],
+    practitioners: Iterable[Row],
+    treatments: Iterable[Row],
+    times: OnlineTimes | None = None,
+) -> Catalogue:
+    """The catalogue snapshot from its tables' rows (columns as ``_CLINICS``, ``_PRACTITIONERS``
+    and ``_TREATMENTS`` select them; the repository selects the same) and fetch times."""
     from opus_tui.domain.catalogue import (
         Catalogue,
         CatalogueClinic,
         CataloguePractitioner,
         CatalogueTreatment,
+        OnlineTimes,
     )
 
-    if not plain.databases:
-        return None
+    stamps = [when for _, when in databases if when is not None]
     return Catalogue(
         source="snapshot",
-        fetched_at=plain.fetched_at,
-        databases=tuple(d for d, _ in plain.databases),
-        clinics=tuple(CatalogueClinic(*r) for r in plain.clinics),
+        fetched_at=min(stamps) if stamps else None,
+        databases=tuple(d for d, _ in databases),
+        clinics=tuple(CatalogueClinic(*r) for r in clinics),
         practitioners=tuple(
             CataloguePractitioner(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]))
-            for r in plain.practitioners
+            for r in practitioners
         ),
         treatments=tuple(
             CatalogueTreatment(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), bool(r[7]))
-            for r in plain.treatments
+            for r in treatments
         ),
+        times=OnlineTimes() if times is None else times,
     )
+
+
+def catalogue_from_plain(plain: PlainStore) -> Catalogue | None:
+    """The snapshot without online times as a ``Catalogue``, or None without a snapshot."""
+    if not plain.databases:
+        return None
+    databases = [(d, _dt(f)) for d, f in plain.databases]
+    return snapshot_catalogue(databases, plain.clinics, plain.practitioners, plain.treatments)
 
 
 def read_config_fast(url: str) -> WebConfiguration | None:
@@ -206,14 +213,6 @@ def read_config_fast(url: str) -> WebConfiguration | None:
 
 def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | None:
     """The catalogue snapshot (``source="snapshot"``), or None (see module doc)."""
-    from opus_tui.domain.catalogue import (
-        Catalogue,
-        CatalogueClinic,
-        CataloguePractitioner,
-        CatalogueTreatment,
-        OnlineTimes,
-    )
-
     with _readonly(url) as conn:
         if conn is None:
             return None
@@ -223,31 +222,16 @@ def read_catalogue_fast(url: str, *, with_times: bool = True) -> Catalogue | Non
             ).fetchall()
             if not dbs:
                 return None
-            clinics = tuple(CatalogueClinic(*r) for r in conn.execute(_CLINICS))
-            practitioners = tuple(
-                CataloguePractitioner(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]))
-                for r in conn.execute(_PRACTITIONERS)
-            )
-            treatments = tuple(
-                CatalogueTreatment(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), bool(r[7]))
-                for r in conn.execute(_TREATMENTS)
-            )
-            times = OnlineTimes()
+            times = None
             if with_times:
-                cursor = conn.execute(
-                    "SELECT database, practitioner_id, clinic_id, start_at, end_at, "
-                    "treatment_id FROM online_time ORDER BY id"
-                )
+                cursor = conn.execute(schema.SELECT_TIMES)
                 times = sqlite_times(iter(lambda: cursor.fetchmany(5000), []))
-            stamps = [d for _, f in dbs if (d := _dt(f)) is not None]
+            return snapshot_catalogue(
+                [(d, _dt(f)) for d, f in dbs],
+                conn.execute(_CLINICS),
+                conn.execute(_PRACTITIONERS),
+                conn.execute(_TREATMENTS),
+                times,
+            )
         except (sqlite3.Error, ValueError):
             return None
-    return Catalogue(
-        source="snapshot",
-        fetched_at=min(stamps) if stamps else None,
-        databases=tuple(d for d, _ in dbs),
-        clinics=clinics,
-        practitioners=practitioners,
-        treatments=treatments,
-        times=times,
-    )

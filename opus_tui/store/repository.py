@@ -30,9 +30,6 @@ from typing import Any
 
 from opus_tui.domain.catalogue import (
     Catalogue,
-    CatalogueClinic,
-    CataloguePractitioner,
-    CatalogueTreatment,
     OnlineTimes,
 )
 from opus_tui.domain.config import SECTION_NAMES, Section, WebConfiguration, section_label
@@ -52,7 +49,7 @@ from opus_tui.store.dbapi import (
 )
 from opus_tui.store.errors import ConfigInvalid, StoreError
 from opus_tui.store.location import default_store_path, describe, sqlite_path
-from opus_tui.store.quick import StoreState, sqlite_times, store_state
+from opus_tui.store.quick import StoreState, snapshot_catalogue, sqlite_times, store_state
 
 ALL_SECTIONS = "*"
 INSERT_CHUNK = 5000
@@ -138,35 +135,10 @@ _MAX_POSITION = (
     f"SELECT MAX({schema.names('catalogue_database', 'position')}) FROM catalogue_database"
 )
 _DATABASE_INSERT = schema.insert("catalogue_database", "database", "position", "fetched_at")
-_CLINIC_COLUMNS = ("database", "clinic_id", "name", "address", "postcode", "city", "phone", "email")
-_PRACTITIONER_COLUMNS = (
-    "database",
-    "practitioner_id",
-    "clinic_id",
-    "first_name",
-    "last_name",
-    "title",
-    "active",
-)
-_TREATMENT_COLUMNS = (
-    "database",
-    "treatment_id",
-    "name",
-    "description",
-    "duration_minutes",
-    "create_in_web",
-    "change_in_web",
-    "cancel_in_web",
-)
-_TIME_COLUMNS = ("database", "practitioner_id", "clinic_id", "start_at", "end_at", "treatment_id")
-_CLINICS = schema.select("catalogue_clinic", *_CLINIC_COLUMNS, tail="ORDER BY id")
-_PRACTITIONERS = schema.select("catalogue_practitioner", *_PRACTITIONER_COLUMNS, tail="ORDER BY id")
-_TREATMENTS = schema.select("catalogue_treatment", *_TREATMENT_COLUMNS, tail="ORDER BY id")
-_TIMES = schema.select("online_time", *_TIME_COLUMNS, tail="ORDER BY id")
-_CLINIC_INSERT = schema.insert("catalogue_clinic", *_CLINIC_COLUMNS)
-_PRACTITIONER_INSERT = schema.insert("catalogue_practitioner", *_PRACTITIONER_COLUMNS)
-_TREATMENT_INSERT = schema.insert("catalogue_treatment", *_TREATMENT_COLUMNS)
-_TIME_INSERT = schema.insert("online_time", *_TIME_COLUMNS)
+_CLINIC_INSERT = schema.insert("catalogue_clinic", *schema.CLINIC_COLUMNS)
+_PRACTITIONER_INSERT = schema.insert("catalogue_practitioner", *schema.PRACTITIONER_COLUMNS)
+_TREATMENT_INSERT = schema.insert("catalogue_treatment", *schema.TREATMENT_COLUMNS)
+_TIME_INSERT = schema.insert("online_time", *schema.TIME_COLUMNS)
 # Children first (foreign keys), catalogue_database last.
 _SNAPSHOT_TABLES = (
     "online_time", "catalogue_treatment", "catalogue_practitioner", "catalogue_clinic",
@@ -537,28 +509,13 @@ class Store:
             dbs = tx.all(_DATABASES)
             if not dbs:
                 return None
-            clinics = tuple(CatalogueClinic(*row) for row in tx.execute(_CLINICS))
-            practitioners = tuple(
-                CataloguePractitioner(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
-                for row in tx.execute(_PRACTITIONERS)
+            return snapshot_catalogue(
+                [(d, parse_datetime(f)) for d, f in dbs],
+                tx.all(schema.SELECT_CLINICS),
+                tx.all(schema.SELECT_PRACTITIONERS),
+                tx.all(schema.SELECT_TREATMENTS),
+                _load_times(tx) if with_times else None,
             )
-            treatments = tuple(
-                CatalogueTreatment(
-                    row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6]), bool(row[7])
-                )
-                for row in tx.execute(_TREATMENTS)
-            )
-            times = _load_times(tx) if with_times else OnlineTimes()
-        stamps = [s for _, f in dbs if (s := parse_datetime(f)) is not None]
-        return Catalogue(
-            source="snapshot",
-            fetched_at=min(stamps) if stamps else None,
-            databases=tuple(d for d, _ in dbs),
-            clinics=clinics,
-            practitioners=practitioners,
-            treatments=treatments,
-            times=times,
-        )
 
     # --- publish outbox (issue 7) -------------------------------------------------------------
 
@@ -661,7 +618,7 @@ def _save_times(tx: Transaction, times: OnlineTimes) -> None:
     """The online times (the bulk of a snapshot): COPY on PostgreSQL, executemany in chunks on
     SQLite with the datetimes as SQLAlchemy stored them."""
     if not tx.sqlite:
-        tx.copy_rows("online_time", _TIME_COLUMNS, times.rows())
+        tx.copy_rows("online_time", schema.TIME_COLUMNS, times.rows())
         return
     # Many times share their instants: convert each once.
     text = lru_cache(maxsize=8192)(sqlite_datetime)
@@ -674,7 +631,7 @@ def _save_times(tx: Transaction, times: OnlineTimes) -> None:
 
 def _load_times(tx: Transaction) -> OnlineTimes:
     """The online times streamed in batches into ``OnlineTimes`` (never a list of all rows)."""
-    sql = _TIMES
+    sql = schema.SELECT_TIMES
     times = OnlineTimes()
     if not tx.sqlite:
         for batch in tx.stream(sql):

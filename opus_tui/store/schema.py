@@ -78,3 +78,32 @@ def update(table: str, *columns: str, where: str) -> str:
     """``UPDATE table SET a = ?, b = ? WHERE where``."""
     names(table, *columns)
     return f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE {where}"
+
+
+# The catalogue snapshot's columns, in the order of the domain's dataclass fields
+# (``quick.snapshot_catalogue`` reads them so; ``Store.save_catalogue`` writes them so).
+CLINIC_COLUMNS = ("database", "clinic_id", "name", "address", "postcode", "city", "phone", "email")
+PRACTITIONER_COLUMNS = (
+    "database",
+    "practitioner_id",
+    "clinic_id",
+    "first_name",
+    "last_name",
+    "title",
+    "active",
+)
+TREATMENT_COLUMNS = (
+    "database",
+    "treatment_id",
+    "name",
+    "description",
+    "duration_minutes",
+    "create_in_web",
+    "change_in_web",
+    "cancel_in_web",
+)
+TIME_COLUMNS = ("database", "practitioner_id", "clinic_id", "start_at", "end_at", "treatment_id")
+SELECT_CLINICS = select("catalogue_clinic", *CLINIC_COLUMNS, tail="ORDER BY id")
+SELECT_PRACTITIONERS = select("catalogue_practitioner", *PRACTITIONER_COLUMNS, tail="ORDER BY id")
+SELECT_TREATMENTS = select("catalogue_treatment", *TREATMENT_COLUMNS, tail="ORDER BY id")
+SELECT_TIMES = select("online_time", *TIME_COLUMNS, tail="ORDER BY id")
