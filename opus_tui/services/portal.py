@@ -46,6 +46,11 @@ PortalErrorKind = Literal[
 _FIELD_LABELS = {"name": "Underdomän", "body": "bilden", "clinicianId": "behandlar-id"}
 
 UNREACHABLE_MESSAGE = "Portalen kan inte nås — dina ändringar sparas och publiceras senare."
+# A server that wants a client certificate may just hang up under TLS 1.3 (no alert reaches us).
+NO_CERTIFICATE_HINT = (
+    "Portalen stängde anslutningen utan svar; kräver den ett klientcertifikat, ange det under "
+    "Konfiguration › Certifikat."
+)
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +184,8 @@ class PortalClient:
             self._secrets.append(client_certificate.password)
         self._api_key = api_key
         self._retry = retry or RetryPolicy()
+        # A hang-up without a response may be a refused (missing) client certificate.
+        self._hint_certificate = parts.scheme == "https" and client_certificate is None
 
         import httpx
 
@@ -287,7 +294,10 @@ class PortalClient:
                     "Certifikat.",
                 ) from None
             log.info("portal %s %s: %s", method, path, self.scrub(type(exc).__name__))
-            raise PortalError("unreachable", UNREACHABLE_MESSAGE) from None
+            message = UNREACHABLE_MESSAGE
+            if self._hint_certificate and isinstance(exc, httpx.RemoteProtocolError):
+                message = f"{message} {NO_CERTIFICATE_HINT}"
+            raise PortalError("unreachable", message) from None
         assert response is not None
         log.debug("portal %s %s: HTTP %s", method, path, response.status_code)
         if response.status_code in ok:

@@ -263,6 +263,7 @@ def test_tls_with_client_certificate(tmp_path: Path) -> None:
         with anonymous, pytest.raises(PortalError) as info:
             anonymous.health()
         assert info.value.kind in ("credentials", "unreachable")
+        assert "Konfiguration › Certifikat" in info.value.message  # either way, where to look
     with pytest.raises(PortalError) as info:
         PortalClient(
             "https://127.0.0.1:1",
