@@ -155,12 +155,15 @@ def client_from_store(store: Store, **kwargs: Any) -> PortalClient:
     return PortalClient(connections.account.url, api_key, client_certificate=certificate, **kwargs)
 
 
+WAITING = ("pending", "failed")  # statuses still to send (Store.pending_publications)
+
+
 def header_status(store: Store) -> HeaderStatus:
     """published / pending / conflict / unpublished, from the store alone (no network)."""
-    rows = store.publications()
-    if any(p.status in ("pending", "failed") for p in rows):
+    statuses = store.publication_statuses()
+    if any(status in WAITING for status in statuses):
         return "pending"
-    if rows and rows[-1].status == "conflict":
+    if statuses and statuses[-1] == "conflict":
         return "conflict"
     state = store.publish_state()
     return "published" if state is not None and state.etag is not None else "unpublished"
@@ -172,7 +175,8 @@ def status_label(store: Store) -> str:
 
     status = header_status(store)
     if status == "pending":
-        return f"väntar ({len(store.pending_publications())})"
+        waiting = sum(s in WAITING for s in store.publication_statuses())
+        return f"väntar ({waiting})"
     if not store.has_secret(API_KEY_SECRET):
         return "ej konfigurerad"
     return {"published": "publicerad", "conflict": "konflikt"}.get(status, "ej publicerad")

@@ -148,6 +148,7 @@ _SNAPSHOT_TABLES = (
 _OUTBOX_COLUMNS = schema.TABLES["outbox"]
 _OUTBOX = schema.select("outbox")
 _OUTBOX_BY_KEY = schema.select("outbox", "id", tail="WHERE idempotency_key = ?")
+_OUTBOX_STATUSES = schema.select("outbox", "status", tail="ORDER BY id")
 _OUTBOX_INSERT = schema.insert(
     "outbox", "created_at", "idempotency_key", "base_etag", "payload", "status", "attempts"
 )
@@ -536,6 +537,12 @@ class Store:
     def pending_publications(self) -> list[Publication]:
         """Publications still to send (status ``pending`` or ``failed``), oldest first."""
         return self.publications(statuses=("pending", "failed"))
+
+    def publication_statuses(self) -> list[str]:
+        """Every publication's status, oldest first, without the payloads (a 300-clinic
+        configuration is 3 MB of JSON a publication, and the outbox keeps them)."""
+        with self._transaction() as tx:
+            return [status for (status,) in tx.all(_OUTBOX_STATUSES)]
 
     def publications(self, statuses: tuple[str, ...] | None = None) -> list[Publication]:
         with self._transaction() as tx:

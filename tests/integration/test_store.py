@@ -361,7 +361,9 @@ def test_outbox(store: Store) -> None:
     assert store.pending_publications() == []
     statuses = {p.id: p.status for p in store.publications()}
     assert statuses == {first: "applied", second: "conflict"}
+    assert store.publication_statuses() == ["applied", "conflict"]  # oldest first, no payloads
     third = store.enqueue_publication({"Name": "y"}, "etag-2", "key-3")
+    assert store.publication_statuses() == ["applied", "conflict", "pending"]
     store.mark_rejected(third, "400: ogiltig underdomän")
     assert store.pending_publications() == []
     rejected = store.publications(("rejected",))[0]
