@@ -221,6 +221,10 @@ class PtyApp:
         self.env.setdefault("COLORTERM", "truecolor")
         self.env.pop("NO_COLOR", None)
         self.env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a user's shell: bytecode is cached
+        # The pty's size is the terminal's: Textual prefers COLUMNS/LINES when set, and a test
+        # runner's (pytest-xdist workers have 80×24) would draw past our screen's edge.
+        self.env.pop("COLUMNS", None)
+        self.env.pop("LINES", None)
         self.cwd = cwd
         self.proc: subprocess.Popen[bytes] | None = None
         self.master = -1

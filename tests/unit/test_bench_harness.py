@@ -56,3 +56,11 @@ def test_bare_app_in_a_real_pty_shows_its_text_and_answers_a_key() -> None:
         assert app.status("VmHWM") > 0
         assert app.cpu_seconds() > 0
     assert app.proc is not None and app.proc.returncode is not None  # quit and reaped
+
+
+def test_the_pty_size_is_the_terminal_size_not_inherited_columns_and_lines() -> None:
+    """Textual prefers COLUMNS/LINES to the pty's size; a test runner's (pytest-xdist workers
+    have 80×24) made a 60-column app draw its notification off our screen."""
+    app = PtyApp(["true"], cols=60, rows=12, env={"COLUMNS": "80", "LINES": "24", "X": "1"})
+    assert "COLUMNS" not in app.env and "LINES" not in app.env
+    assert app.env["X"] == "1"
