@@ -21,6 +21,7 @@ from opus_tui.services.templates import TemplateKind
 from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.image_view import ImageView
 from opus_tui.widgets.template_editor import TemplateEditor
+from tests.ui.helpers import settle
 
 GA4 = """<script async src="https://www.googletagmanager.com/gtag/js?id=G-ABC123"></script>
 <script>
@@ -46,9 +47,7 @@ async def _open(pilot, app: OpusApp, key: str) -> None:
 
 
 async def _settle(pilot, app: OpusApp) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 def _saved_config(store_url: str):

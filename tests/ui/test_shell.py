@@ -7,6 +7,7 @@ from opus_tui.domain.config import SubdomainSettings
 from opus_tui.screens import TABS
 from opus_tui.screens.quit import QuitDialog
 from opus_tui.widgets.tab_bar import TabBar
+from tests.ui.helpers import settle
 
 
 async def test_tabs_switch_by_number_alt_and_ctrl_pages(make_app) -> None:
@@ -27,9 +28,7 @@ async def test_tabs_switch_by_number_alt_and_ctrl_pages(make_app) -> None:
 async def test_header_names_store_and_catalogue(make_app, store_url: str) -> None:
     app: OpusApp = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert store_url.removeprefix("sqlite:///") in app.sub_title
         assert "Butik: öppen" in app.sub_title
         assert "Portal: ej konfigurerad" in app.sub_title
@@ -146,9 +145,7 @@ async def test_palette_revert_and_save_act_on_the_current_tab(make_app, store_ur
             await pilot.press(*command)
             await pilot.pause(0.3)
             await pilot.press("enter")
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
         assert app.draft.subdomain.name == "forsta"
     with Store.open(store_url) as store:
         assert store.load_config().subdomain.name == "forsta"
@@ -166,9 +163,7 @@ async def test_quit_dialog_save_with_errors_stays_and_shows_them(make_app, store
         await pilot.press("ctrl+q")
         await pilot.pause()
         await pilot.press("enter")  # Spara
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running
         assert app.current_mode == "underdoman"
         error = app.screen.query_one(FieldError)

@@ -19,6 +19,7 @@ from opus_tui.domain.config import (
     PublishedPractitioner,
 )
 from opus_tui.store.repository import Store
+from tests.ui.helpers import settle
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -84,9 +85,7 @@ def _freeze(pilot) -> None:
 
 def _runner(keys: tuple[str, ...], size: tuple[int, int]):
     async def run_before(pilot) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         tab, *rest = keys
         await pilot.press(tab)
         await pilot.pause()
@@ -95,9 +94,7 @@ def _runner(keys: tuple[str, ...], size: tuple[int, int]):
             await pilot.pause()
         for key in rest:
             await pilot.press(key)
-            await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+            await settle(pilot)
         _freeze(pilot)
         await pilot.pause()
 
