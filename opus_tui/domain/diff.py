@@ -14,10 +14,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from opus_tui.domain.config import StepKind
-from opus_tui.domain.problems import label_for_path
+from opus_tui.domain.problems import Path, label_for_path, path_key
 
 ChangeKind = Literal["changed", "added", "removed", "moved"]
-Path = tuple[str | int, ...]
 
 # Fields that identify an item of a list of models, in key order.
 ID_FIELDS = ("database", "clinic_id", "practitioner_id")
@@ -37,10 +36,7 @@ class Change:
 
     @property
     def key(self) -> str:
-        text = ""
-        for part in self.path:
-            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-        return text
+        return path_key(self.path)
 
     def describe(self) -> str:
         """Short Swedish text, e.g. "Visa 'Vilken klinik som helst' av → på"."""

@@ -20,6 +20,14 @@ Severity = Literal["error", "warning"]
 Path = tuple[str | int, ...]
 
 
+def path_key(path: Path) -> str:
+    """``flexibility.steps.second``, ``clinics.published[0].group``: a path as one key."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
 @dataclass(frozen=True)
 class Problem:
     path: Path
@@ -30,10 +38,7 @@ class Problem:
 
     @property
     def key(self) -> str:
-        text = ""
-        for part in self.path:
-            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-        return text
+        return path_key(self.path)
 
     @property
     def is_error(self) -> bool:
