@@ -249,7 +249,7 @@ class OpusApp(App[int]):
 
     def tab_completed(self) -> None:
         """The first tab, drawn before the draft existed, has mounted the rest of its widgets:
-        now open the full store (importing SQLAlchemy must not compete with that mount)."""
+        now open the full store (its reads must not compete with that mount)."""
         self._request_store()
 
     def _request_store(self) -> None:
@@ -537,7 +537,7 @@ class OpusApp(App[int]):
             return
         if self.catalogue is not None:
             self.catalogue_changed.publish(self.catalogue)
-        # after the first paint: importing SQLAlchemy must not compete with it (issue 8)
+        # after the first paint: opening the store must not compete with it (issue 8)
         self._request_store()
 
     def action_go(self, mode: str) -> None:

@@ -348,10 +348,10 @@ class PublishFlow:
         self.app.call_from_thread(self._show_plan, plan)
 
     def _show_plan(self, plan: PublishPlan) -> None:
-        from opus_tui.screens import TAB_BY_MODE, TABS
+        from opus_tui.screens import TABS
 
         dirty = self.app.dirty_modes()
-        unsaved = [TAB_BY_MODE[t.mode].label for t in TABS if t.mode in dirty]
+        unsaved = [t.label for t in TABS if t.mode in dirty]
         names = self._names([plan.local, plan.portal])
 
         def confirmed(answer: bool | None) -> None:

@@ -19,7 +19,7 @@ def default_store_path() -> Path:
 
 
 def store_url(given: str | None = None) -> str:
-    """A SQLAlchemy URL for the store: a URL is kept, a path becomes ``sqlite:///<path>``."""
+    """The store's URL: a URL is kept, a path becomes ``sqlite:///<path>``."""
     value = given or os.environ.get(STORE_ENV) or str(default_store_path())
     if "://" in value:
         return value
