@@ -7,15 +7,10 @@ were on the stack when a heavy library was first imported, so a failure names th
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.unit.import_watch import WATCH
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.import_watch import WATCH, run_probe
 
 FIRST_SCREEN_MODULES = (
     "opus_tui.cli",
@@ -74,16 +69,7 @@ print(json.dumps({"missing": False, "loaded": loaded, "via": culprits}))
 
 
 def _probe(module: str, heavy: tuple[str, ...] = HEAVY) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, module, ",".join(heavy)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, f"importing {module} failed:\n{done.stderr}"
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_probe(PROBE, module, heavy)
 
 
 @pytest.mark.parametrize("module", FIRST_SCREEN_MODULES)

@@ -8,10 +8,7 @@ were on the stack when a heavy library was first imported, so a failure names th
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,9 +20,9 @@ from opus_tui.domain import (
 )
 from opus_tui.domain.catalogue import OnlineTimes
 from opus_tui.store import Store
+from tests.unit import import_watch
 from tests.unit.import_watch import WATCH
 
-ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "cryptography", "psycopg")  # psycopg: PostgreSQL only
 
 PROBE = (
@@ -63,17 +60,7 @@ print(json.dumps(result))
 
 def run_probe(url: str, heavy: tuple[str, ...] = HEAVY) -> dict[str, object]:
     """Open and use the store at ``url`` in a fresh interpreter; which of ``heavy`` it loaded."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, url, ",".join(heavy)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=os.environ.copy(),  # the same key file as this process (tests/conftest.py)
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return import_watch.run_probe(PROBE, url, heavy)
 
 
 def _catalogue() -> Catalogue:
