@@ -118,19 +118,34 @@ def configuration(name: str, hours: int = 2, welcome: str = "Välkommen!") -> We
 
 
 @pytest.fixture
-def prepared(store_url: str, emulator: Emulator) -> Callable[[WebConfiguration], Store]:
+def make_app(make_app: Callable[[], Any]) -> Callable[[], Any]:
+    """The app as conftest makes it, with quick portal retries."""
+
+    def make() -> Any:
+        app = make_app()
+        app.portal_options = {"retry": FAST}
+        return app
+
+    return make
+
+
+@pytest.fixture
+def prepared(store_url: str, emulator: Emulator) -> Iterator[Callable[[WebConfiguration], Store]]:
     """Save ``config`` and the portal connection (with the API key) in the app's store."""
     opened: list[Store] = []
 
     def prepare(config: WebConfiguration) -> Store:
         store = Store.open(store_url)
-        store.save_connections(ConnectionSettings(account=PortalAccount(url=emulator.url)))
-        store.set_secret(API_KEY_SECRET, KEY)
+        store.save_connections(
+            ConnectionSettings(account=PortalAccount(url=emulator.url)), put={API_KEY_SECRET: KEY}
+        )
         store.save_config(config, summary="test")
         opened.append(store)
         return store
 
-    return prepare
+    yield prepare
+    for store in opened:
+        store.close()
 
 
 def screen_text(app: Any) -> str:
@@ -164,7 +179,6 @@ async def test_diff_shown_confirmed_and_published(
     name = f"ui-{uuid.uuid4().hex[:8]}"
     store = prepared(configuration(name))
     app = make_app()
-    app.portal_options = {"retry": FAST}
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
         assert "Portal: ej publicerad" in app.sub_title
@@ -202,7 +216,6 @@ async def test_palette_opens_it_escape_cancels_and_nothing_is_sent(
     name = f"ui-{uuid.uuid4().hex[:8]}"
     store = prepared(configuration(name))
     app = make_app()
-    app.portal_options = {"retry": FAST}
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")  # the command palette
@@ -232,7 +245,6 @@ async def test_conflict_shows_both_sides_and_overwrites_nothing(
         assert publisher.publish(publisher.prepare()).status == "published"
     store.save_config(configuration(name, hours=10), summary="test")
     app = make_app()
-    app.portal_options = {"retry": FAST}
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
         assert "Portal: publicerad" in app.sub_title
@@ -282,7 +294,6 @@ async def test_unreachable_portal_queues_and_the_background_sends_once(
         assert publisher.publish(publisher.prepare()).status == "published"
     store.save_config(configuration(name, hours=7, welcome="**Ny** text"), summary="test")
     app = make_app()
-    app.portal_options = {"retry": FAST}
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
         emulator.stop()
@@ -341,7 +352,6 @@ def test_snapshot_dialogs(
         summary="test",
     )
     app = make_app()
-    app.portal_options = {"retry": FAST}
 
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
