@@ -131,11 +131,6 @@ def wire_id(identifier: str) -> int:
     return int(digest % (wm.INT32_MAX - 1_000_000_000)) + 1_000_000_000
 
 
-def domain_id(value: int, known: Iterable[str] = ()) -> str:
-    """The local id among ``known`` that goes out as ``value`` (else its string form)."""
-    return domain_ids(known).get(value, str(value))
-
-
 def domain_ids(known: Iterable[str]) -> dict[int, str]:
     """wire id → local id for ``known`` (the first wins when two map to the same int)."""
     by_wire: dict[int, str] = {}

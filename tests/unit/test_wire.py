@@ -238,8 +238,8 @@ def test_identifier_guesses() -> None:
     assert wire.wire_id("42") == 42
     odd = wire.wire_id("A-17")
     assert wm.INT32_MIN <= odd <= wm.INT32_MAX
-    assert wire.domain_id(odd, ["x", "A-17"]) == "A-17"
-    assert wire.domain_id(42) == "42"
+    assert wire.domain_ids(["x", "A-17", "42"]) == {wire.wire_id("x"): "x", odd: "A-17", 42: "42"}
+    assert wire.domain_ids(["7", " 7"]) == {7: "7"}  # the first of two that go out alike wins
     some = uuid.uuid4()
     assert wire.database_uuid(str(some)) == some
     assert wire.database_name(wire.database_uuid("Opus Lund"), ["Opus Malmö", "Opus Lund"]) == (
