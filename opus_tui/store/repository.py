@@ -9,8 +9,9 @@ Usage::
     store.close()
 
 Storage layout: one ``config_section`` row per section (JSON), a ``revision`` per save with the
-whole configuration after it, ``connection_settings`` (JSON), ``secret`` (Fernet ciphertext),
-the catalogue snapshot tables and the publish outbox (see ``tables.py``).
+whole configuration after it (compressed: ``encode_snapshot``), ``connection_settings`` (JSON),
+``secret`` (Fernet ciphertext), the catalogue snapshot tables and the publish outbox (see
+``tables.py``; payloads no longer needed are dropped when a publication is applied).
 
 The repository speaks plain DB-API (``dbapi``: stdlib sqlite3 or psycopg 3) with the names in
 ``schema``; SQLModel and Alembic are imported only to create or migrate a store.
@@ -18,9 +19,12 @@ The repository speaks plain DB-API (``dbapi``: stdlib sqlite3 or psycopg 3) with
 
 from __future__ import annotations
 
+import base64
+import binascii
 import getpass
 import json
 import os
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,7 +86,8 @@ class Revision:
 
 @dataclass(frozen=True)
 class Publication:
-    """A row of the publish outbox."""
+    """A row of the publish outbox. ``payload`` is ``{}`` once dropped (``mark_applied``: a
+    publication that can never be sent again, older than the newest applied one)."""
 
     id: int
     created_at: datetime
@@ -171,6 +176,43 @@ def _mark(*columns: str) -> str:
 _MARK_APPLIED = _mark("status", "applied_at")
 _MARK_CONFLICT = _mark("status", "portal_body")
 _MARK_FAILED = _mark("status", "last_error")
+
+# Final statuses: such a publication is never sent again (only pending/failed are).
+FINAL_STATUSES = ("applied", "conflict", "rejected")
+DROPPED_PAYLOAD = "{}"  # payload is NOT NULL: what a dropped payload is stored as
+schema.names("outbox", "payload", "portal_body", "status", "id")
+# The payloads (and a conflict's copy of the portal's configuration) of final publications
+# older than the newest applied one: nothing reads them again. Statuses, times, keys, errors stay.
+_DROP_PAYLOADS = (
+    "UPDATE outbox SET payload = ?, portal_body = NULL"
+    " WHERE id < (SELECT MAX(id) FROM outbox WHERE status = 'applied')"
+    f" AND status IN ({', '.join(repr(s) for s in FINAL_STATUSES)})"
+    " AND (payload <> ? OR portal_body IS NOT NULL)"
+)
+
+# Revision snapshots: zlib (level 6) + base64 behind a prefix; a plain JSON snapshot (stores
+# written before) starts with "{" and is read as it is. 300 clinics × 30 practitioners:
+# 682 kB of JSON → 81 kB stored.
+SNAPSHOT_PREFIX = "zlib:"
+SNAPSHOT_LEVEL = 6
+
+
+def encode_snapshot(config_json: str) -> str:
+    """A revision's stored snapshot text (ASCII) for the configuration's JSON."""
+    packed = zlib.compress(config_json.encode("utf-8"), SNAPSHOT_LEVEL)
+    return SNAPSHOT_PREFIX + base64.b64encode(packed).decode("ascii")
+
+
+def decode_snapshot(stored: str) -> str:
+    """The configuration JSON of a stored snapshot (compressed or, from older stores, plain).
+    Raises ``ValueError`` for a damaged one."""
+    if not stored.startswith(SNAPSHOT_PREFIX):
+        return stored
+    try:
+        packed = base64.b64decode(stored[len(SNAPSHOT_PREFIX) :], validate=True)
+        return zlib.decompress(packed).decode("utf-8")
+    except (binascii.Error, zlib.error, UnicodeDecodeError) as exc:
+        raise ValueError(f"damaged snapshot: {exc}") from None
 
 
 def _config_json(config: WebConfiguration) -> str:
@@ -313,9 +355,8 @@ class Store:
         now = utcnow()
         user = os_user()
         stamp = tx.dt(now)
-        revision_id = tx.insert_id(
-            _REVISION_INSERT, (stamp, user, section, summary, _config_json(config))
-        )
+        snapshot = encode_snapshot(_config_json(config))
+        revision_id = tx.insert_id(_REVISION_INSERT, (stamp, user, section, summary, snapshot))
         for name in sections:
             data = _section_json(getattr(config, name))
             if tx.execute(_SECTION_UPDATE, (data, stamp, revision_id, name)).rowcount == 0:
@@ -366,7 +407,11 @@ class Store:
             snapshot = tx.scalar(_SNAPSHOT, (revision_id,))
         if snapshot is None:
             raise StoreError(f"revision {revision_id} finns inte")
-        return WebConfiguration.model_validate_json(snapshot)
+        try:
+            text = decode_snapshot(snapshot)
+        except ValueError:
+            raise StoreError(f"revision {revision_id} är skadad i butiken") from None
+        return WebConfiguration.model_validate_json(text)
 
     def restore(self, revision_id: int) -> Revision:
         """Make that revision's configuration current again (recorded as a new revision)."""
@@ -540,7 +585,7 @@ class Store:
 
     def publication_statuses(self) -> list[str]:
         """Every publication's status, oldest first, without the payloads (a 300-clinic
-        configuration is 3 MB of JSON a publication, and the outbox keeps them)."""
+        configuration is 3 MB of JSON a publication, kept until ``mark_applied`` drops it)."""
         with self._transaction() as tx:
             return [status for (status,) in tx.all(_OUTBOX_STATUSES)]
 
@@ -556,10 +601,13 @@ class Store:
         return [_publication(r) for r in rows]
 
     def mark_applied(self, publication_id: int, etag: str | None, config_json: str) -> None:
-        """The portal accepted it: mark it applied and remember what is now published."""
+        """The portal accepted it: mark it applied and remember what is now published. In the
+        same transaction, drop the payloads of the final publications older than the newest
+        applied one (see ``_DROP_PAYLOADS``): pending and failed ones keep theirs."""
         with self._transaction(write=True) as tx:
             stamp = tx.dt(utcnow())
             tx.execute(_MARK_APPLIED, ("applied", stamp, publication_id))
+            tx.execute(_DROP_PAYLOADS, (DROPPED_PAYLOAD, DROPPED_PAYLOAD))
             state = (etag, config_json, stamp)
             if tx.execute(_PUBLISH_STATE_UPDATE, state).rowcount == 0:
                 tx.execute(_PUBLISH_STATE_INSERT, (1, *state))
@@ -600,7 +648,7 @@ def _publication(row: Sequence[Any]) -> Publication:
         created_at=_datetime(r["created_at"]),
         idempotency_key=r["idempotency_key"],
         base_etag=r["base_etag"],
-        payload=json.loads(r["payload"]),
+        payload=json.loads(r["payload"] or DROPPED_PAYLOAD),
         status=r["status"],
         attempts=r["attempts"],
         last_error=r["last_error"],
@@ -675,5 +723,7 @@ __all__ = [
     "Revision",
     "Store",
     "StoreError",
+    "decode_snapshot",
+    "encode_snapshot",
     "open_store",
 ]
