@@ -27,6 +27,7 @@ from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.screens.consent import ConsentScreen
 from opus_tui.widgets.field import FieldError, FieldLabel
+from opus_tui.widgets.flat_list import FlatOptionList
 from opus_tui.widgets.image_view import ImageView
 
 TEXT_MAX = max_length_of(PractitionerProfile, "text") or 100
@@ -110,7 +111,7 @@ class PractitionersScreen(TabScreen):
 
     def compose_content(self) -> ComposeResult:
         with Horizontal(id="practitioner-columns"):
-            people = OptionList(id="people")
+            people = FlatOptionList(id="people", markup=False)
             people.border_title = "Tillagda behandlare"
             people.tooltip = "Välj behandlare för bild och text."
             yield people
