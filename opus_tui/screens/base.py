@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from opus_tui.lazy import Deferred
-from opus_tui.screens import TAB_BY_SECTION, Tab
+from opus_tui.screens import TAB_BY_SECTION, Tab, release_render_caches
 from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.tab_bar import TabBar
 
@@ -208,6 +208,9 @@ class TabScreen(Screen[None]):
         if self._started:
             self._update_layout(self.size.width)
             self._refresh_problems()
+
+    def on_screen_suspend(self) -> None:
+        release_render_caches(self)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._started:

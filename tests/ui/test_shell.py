@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from textual.widget import Widget
+
 from opus_tui.app import OpusApp
 from opus_tui.domain.config import SubdomainSettings
 from opus_tui.screens import TABS
@@ -199,3 +203,26 @@ async def test_quit_dialog_saves_a_tab_never_opened(make_app, store_url: str) ->
     assert app.return_code == 0
     with Store.open(store_url) as store:
         assert store.load_config().subdomain.name == "oppnad-aldrig"
+
+
+async def test_a_tab_left_and_shown_again_looks_the_same(make_app) -> None:
+    """Leaving a tab drops its rendered lines (issue 8); showing it again draws it as before."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        first: dict[str, str] = {}
+        for key, tab in zip("123456789", TABS, strict=True):
+            await pilot.press(key)
+            await settle(pilot)
+            first[tab.mode] = _screen(app)
+        left = app._screen_stacks[TABS[0].mode][-1]
+        assert all(not w._render_cache.lines for w in left.walk_children(Widget))
+        for key, tab in zip("123456789", TABS, strict=True):
+            await pilot.press(key)
+            await settle(pilot)
+            assert _screen(app) == first[tab.mode], tab.label
+
+
+def _screen(app: OpusApp) -> str:
+    """The screenshot without its per-export id."""
+    return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
