@@ -14,8 +14,8 @@ Contract (other parts rely on it):
   is replaced wholesale (store opened); screens refill their fields then.
   ``app.status_changed: Signal[str]`` carries the header's connection state.
 - Tabs are MODES in the manual's order (``opus_tui.screens.TABS``), switched with 1–9 (when focus
-  is not in a text field), ctrl+pageup/pagedown and the command palette; alt+1–9 too where the
-  terminal reports it as such (many send it as another character, e.g. tmux: "¡").
+  is not in a text field), ctrl+pageup/pagedown and the command palette; alt+1–9 too, also in a
+  text field (``read_esc_digit_as_alt``).
 - Quitting with unsaved changes asks first (Spara / Kasta / Avbryt).
 - **Publicera** (F9, palette; ``opus_tui/screens/publish.py``) publishes the SAVED configuration;
   ``app.kick_outbox()`` sends queued publications in a worker (also every 30 s and after a save);
@@ -45,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import work
 from textual.app import App
@@ -86,9 +86,21 @@ def _tab_bindings() -> list[Binding]:
                     id=f"tab.{tab.mode}" + (".alt" if key.startswith("alt") else ""),
                     tooltip=f"Gå till {tab.label}",
                     group=group,
+                    priority=key.startswith("alt"),  # before a text field types the digit
                 )
             )
     return bindings
+
+
+def read_esc_digit_as_alt() -> None:
+    """ESC + digit is alt+digit as xterm, tmux, PuTTY and Windows Terminal send it. Textual 8.2.8
+    reads it as a macOS option character instead ("\x1b4" → "¢"), so alt+1–9 never reached the
+    tab bindings, and typed "¢" into a text field."""
+    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+
+    table = cast(dict[str, object], ANSI_SEQUENCES_KEYS)
+    for digit in "0123456789":
+        table.pop(f"\x1b{digit}", None)
 
 
 class OpusApp(App[int]):
@@ -140,6 +152,7 @@ class OpusApp(App[int]):
         """``progressive``: draw the first frame before the draft exists (default: only in a
         real terminal, not headless)."""
         super().__init__()
+        read_esc_digit_as_alt()
         self.store_url = store_url
         self.clock: Clock = clock or datetime.now
         self.store: Any = None
