@@ -132,40 +132,20 @@ def build_chain_store(
     practitioners: int,
     *,
     weeks: int = 1,
-    times_per_day: int | None = None,
+    times_per_day: int = 4,
 ) -> Store:
     """A new store at ``path`` holding a synthetic chain (``services.demo.generate_chain``) as
     its catalogue snapshot, every clinic and practitioner published on Kliniker; left open."""
-    from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
-    from opus_tui.services.demo import chain_catalogue, generate_chain
+    from opus_tui.services.demo import chain_catalogue, generate_chain, published_clinics
     from opus_tui.store import Store
 
-    extra = {} if times_per_day is None else {"times_per_day": times_per_day}
-    catalogue = chain_catalogue(generate_chain(clinics, practitioners, weeks, 8, **extra))
-    by_clinic: dict[str, list[PublishedPractitioner]] = {}
-    for p in catalogue.practitioners:
-        by_clinic.setdefault(p.clinic_id, []).append(
-            PublishedPractitioner(
-                practitioner_id=p.practitioner_id,
-                name=f"{p.first_name} {p.last_name}",
-                title=p.title,
-            )
-        )
-    published = [
-        PublishedClinic(
-            database=c.database,
-            clinic_id=c.clinic_id,
-            name=c.name,
-            group=c.city.title(),
-            practitioners=by_clinic.get(c.clinic_id, []),
-        )
-        for c in catalogue.clinics
-    ]
+    chain = generate_chain(clinics, practitioners, weeks, 8, times_per_day=times_per_day)
+    catalogue = chain_catalogue(chain)
     store = Store.open(f"sqlite:///{path}")
     try:
         store.save_catalogue(catalogue)
         summary = f"bench: {clinics} × {practitioners}"
-        store.save_section("clinics", ClinicsSettings(published=published), summary=summary)
+        store.save_section("clinics", published_clinics(catalogue), summary=summary)
     except BaseException:
         store.close()
         raise

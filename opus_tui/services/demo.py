@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from opus_tui.domain.catalogue import (
@@ -34,6 +34,9 @@ from opus_tui.domain.catalogue import (
 )
 from opus_tui.services import opus_sql
 from opus_tui.services.schema_map import SchemaMap
+
+if TYPE_CHECKING:
+    from opus_tui.domain.config import ClinicsSettings
 
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 DEMO_WEEKS = 8
@@ -722,4 +725,32 @@ def chain_catalogue(chain: Chain, database: str = "Kedjan") -> Catalogue:
         practitioners=practitioners,
         treatments=treatments,
         times=times,
+    )
+
+
+def published_clinics(catalogue: Catalogue) -> ClinicsSettings:
+    """Kliniker with every clinic of the catalogue published with all its practitioners (named
+    as Opus names them, grouped by city): a large chain's configuration for benches and tests."""
+    from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
+
+    by_clinic: dict[tuple[str, str], list[PublishedPractitioner]] = {}
+    for p in catalogue.practitioners:
+        by_clinic.setdefault((p.database, p.clinic_id), []).append(
+            PublishedPractitioner(
+                practitioner_id=p.practitioner_id,
+                name=f"{p.first_name} {p.last_name}",
+                title=p.title,
+            )
+        )
+    return ClinicsSettings(
+        published=[
+            PublishedClinic(
+                database=c.database,
+                clinic_id=c.clinic_id,
+                name=c.name,
+                group=c.city.title(),
+                practitioners=by_clinic.get((c.database, c.clinic_id), []),
+            )
+            for c in catalogue.clinics
+        ]
     )

@@ -3,9 +3,7 @@ outbox, quick reads and the errors for stores that cannot be opened."""
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,24 +27,6 @@ from opus_tui.domain.catalogue import OnlineTimes
 from opus_tui.store import ConfigInvalid, Store, StoreError
 from opus_tui.store.engine import make_engine, migrate
 from opus_tui.store.quick import read_catalogue_fast, read_config_fast, read_plain
-
-_counter = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    pg = request.getfixturevalue("pg_server")
-    db = pg.create_database(f"store_{next(_counter)}")
-    return str(db.url)
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    s = Store.open(store_url)
-    yield s
-    s.close()
 
 
 def _count(store: Store, table: str) -> int:

@@ -4,11 +4,9 @@ Real SQLite and real PostgreSQL; the publisher end to end against the portal emu
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,13 +14,11 @@ import pytest
 from opus_tui.domain import (
     ConnectionSettings,
     PortalAccount,
-    PublishedClinic,
-    PublishedPractitioner,
     WebConfiguration,
 )
 from opus_tui.domain.config import ClinicsSettings
 from opus_tui.domain.connections import API_KEY_SECRET
-from opus_tui.services.demo import chain_catalogue, generate_chain
+from opus_tui.services.demo import chain_catalogue, generate_chain, published_clinics
 from opus_tui.services.portal import PortalClient
 from opus_tui.services.portal_emulator import RunningEmulator, running_emulator
 from opus_tui.services.publisher import Publisher
@@ -35,49 +31,12 @@ from opus_tui.store.repository import (
 )
 from tests.integration.test_publisher import FAST, KEY, configuration, faults, portal_side
 
-_counter = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    pg = request.getfixturevalue("pg_server")
-    db = pg.create_database(f"growth_{next(_counter)}")
-    return str(db.url)
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    s = Store.open(store_url)
-    yield s
-    s.close()
-
 
 @pytest.fixture(scope="module")
 def chain_config() -> WebConfiguration:
     """A realistic large configuration: 300 clinics × 30 practitioners, all published."""
     catalogue = chain_catalogue(generate_chain(300, 30, 1, 8, times_per_day=1))
-    by_clinic: dict[str, list[PublishedPractitioner]] = {}
-    for p in catalogue.practitioners:
-        by_clinic.setdefault(p.clinic_id, []).append(
-            PublishedPractitioner(
-                practitioner_id=p.practitioner_id,
-                name=f"{p.first_name} {p.last_name}",
-                title=p.title,
-            )
-        )
-    published = [
-        PublishedClinic(
-            database=c.database,
-            clinic_id=c.clinic_id,
-            name=c.name,
-            group=c.city.title(),
-            practitioners=by_clinic.get(c.clinic_id, []),
-        )
-        for c in catalogue.clinics
-    ]
-    return WebConfiguration(clinics=ClinicsSettings(published=published))
+    return WebConfiguration(clinics=published_clinics(catalogue))
 
 
 def _raw(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
