@@ -107,6 +107,12 @@ class PublishedList(OptionList):
         Binding("delete", "screen.remove", "Ta bort", id="clinics.remove", tooltip="Ta bort raden"),
     ]
 
+    def _on_resize(self) -> None:
+        # The list gets shorter when a warning appears below it (e.g. right after Lägg till):
+        # keep the highlighted row in view.
+        super()._on_resize()  # type: ignore[no-untyped-call]  # Textual's is untyped
+        self.call_after_refresh(self.scroll_to_highlight)
+
 
 class ClinicsScreen(TabScreen):
     SECTION = "clinics"
@@ -162,10 +168,10 @@ class ClinicsScreen(TabScreen):
             id="clinic-filter",
         )
         clinic_filter.tooltip = "Filtrera klinikerna på namn, ort eller id."
+        database = Select[str]([], prompt="(ingen databas)", compact=True, id="database")
+        database.tooltip = "Opus-databaserna under Konfiguration › Databaser; F7 hämtar katalogen."
         database_row = Horizontal(
-            Label("Välj databas", id="database-label"),
-            Select[str]([], prompt="(ingen databas)", compact=True, id="database"),
-            id="database-row",
+            Label("Välj databas", id="database-label"), database, id="database-row"
         )
         return [database_row, clinic_filter]
 
@@ -180,7 +186,9 @@ class ClinicsScreen(TabScreen):
         practitioners.border_title = "Behandlare"
         practitioners.border_subtitle = "Enter = Lägg till"
         practitioners.tooltip = "Enter lägger till behandlaren under Tillagda behandlare."
-        return [practitioners, Button("Lägg till", id="add", compact=True, variant="primary")]
+        add = Button("Lägg till", id="add", compact=True, variant="primary")
+        add.tooltip = "Lägg till den markerade behandlaren under Tillagda behandlare."
+        return [practitioners, add]
 
     def _published_column(self) -> Vertical:
         published = PublishedList(id="published")
@@ -193,12 +201,7 @@ class ClinicsScreen(TabScreen):
             published,
             Horizontal(Label(GROUP_LABEL, id="group-label"), group, id="group-row"),
             FieldError(("clinics",), id="clinics-problems"),
-            Horizontal(
-                Button("Ta bort", id="remove", compact=True, variant="error"),
-                Button("Upp", id="up", compact=True),
-                Button("Ner", id="down", compact=True),
-                id="published-buttons",
-            ),
+            Horizontal(*_row_buttons(), id="published-buttons"),
             id="published-col",
         )
 
@@ -212,6 +215,8 @@ class ClinicsScreen(TabScreen):
         self.index = CatalogueIndex(catalogue)
         select = self.query_one("#database", Select)
         with self.prevent(Select.Changed):
+            # a blank choice only while there is no database: it would empty Välj klinik
+            select._allow_blank = not self.index.databases  # read by set_options (8.2.8)
             select.set_options([(db, db) for db in self.index.databases])
             if self.index.databases:
                 keep = self.database in self.index.databases
@@ -508,6 +513,16 @@ class ClinicsScreen(TabScreen):
     @on(Button.Pressed, "#down")
     def _down_pressed(self) -> None:
         self.action_move(1)
+
+
+def _row_buttons() -> list[Button]:
+    remove = Button("Ta bort", id="remove", compact=True, variant="error")
+    remove.tooltip = "Ta bort den markerade raden (en klinik tas bort med sina behandlare)."
+    up = Button("Upp", id="up", compact=True)
+    up.tooltip = "Flytta den markerade raden uppåt i visningsordningen (alt+↑)."
+    down = Button("Ner", id="down", compact=True)
+    down.tooltip = "Flytta den markerade raden nedåt i visningsordningen (alt+↓)."
+    return [remove, up, down]
 
 
 def _clinic_head(clinic: PublishedClinic, collapsed: int | None = None) -> Text:

@@ -1,0 +1,90 @@
+"""Review of Kliniker (rev1): what a technician met at 80×24 with the manual's demo chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import OptionList, Select
+
+from opus_tui.app import OpusApp
+from opus_tui.commands.demo import demo_configuration
+from opus_tui.services.demo import demo_catalogue
+from opus_tui.store.repository import Store
+from tests.ui.conftest import FIXED_NOW
+from tests.ui.helpers import focus, settle
+
+
+@pytest.fixture
+def demo_app(store_url: str) -> Callable[[], OpusApp]:
+    """The demo's catalogue and its published clinics (Opus Lund, all grouped)."""
+    catalogue = demo_catalogue(FIXED_NOW.date())
+    with Store.open(store_url) as store:
+        store.save_section("clinics", demo_configuration(catalogue).clinics)
+
+    def make() -> OpusApp:
+        return OpusApp(store_url, catalogue=catalogue, clock=lambda: FIXED_NOW)
+
+    return make
+
+
+def shown_lines(widget: OptionList) -> list[str]:
+    height = widget.scrollable_content_region.height
+    return [widget.render_line(y).text.rstrip() for y in range(height)]
+
+
+async def add_limhamn(pilot) -> None:
+    """Opus Malmö › Limhamns Tandklinik › Lägg till Johan Berg (an ungrouped clinic: the
+    warning appears under Tillagda behandlare, which gets shorter)."""
+    await focus(pilot, "database")
+    await pilot.press("enter", "end", "enter")
+    await focus(pilot, "clinic-list")
+    await pilot.press("end")
+    await focus(pilot, "practitioner-list")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_added_practitioner_stays_in_view(demo_app) -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await add_limhamn(pilot)
+        published = app.screen.query_one("#published", OptionList)
+        assert published.highlighted is not None
+        row = published.get_option_at_index(published.highlighted)
+        assert "Johan Berg" in str(row.prompt)
+        lines = shown_lines(published)
+        assert any("Johan Berg" in line for line in lines), lines
+
+
+async def test_no_blank_lines_after_revert(demo_app) -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await add_limhamn(pilot)
+        await focus(pilot, "published")
+        await pilot.press("up", "alt+up")  # Limhamn above Utbildningsenheten
+        await focus(pilot, "group")
+        await pilot.press(*"MALMÖ")
+        await focus(pilot, "clinic-list")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        published = app.screen.query_one("#published", OptionList)
+        lines = shown_lines(published)
+        used = lines[: max(i for i, line in enumerate(lines) if line) + 1]
+        assert "" not in used, lines
+        assert "Göran Persson" in used[-1]
+
+
+async def test_database_cannot_be_chosen_away(demo_app) -> None:
+    """Välj databas offers the databases only: no blank choice that empties Välj klinik."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        select = app.screen.query_one("#database", Select)
+        await focus(pilot, "database")
+        await pilot.press("enter", "home", "enter")
+        await settle(pilot)
+        assert select.value == "Opus Lund"
+        assert app.screen.query_one("#clinic-list", OptionList).option_count == 3
