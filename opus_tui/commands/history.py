@@ -8,9 +8,20 @@ from datetime import UTC
 from opus_tui.commands._common import open_store
 
 
+def positive(text: str) -> int:
+    """A count of at least 1 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget heltal") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"måste vara minst 1 (är {value})")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "-n", "--limit", type=int, default=None, metavar="N", help="visa bara de N senaste"
+        "-n", "--limit", type=positive, default=None, metavar="N", help="visa bara de N senaste"
     )
 
 

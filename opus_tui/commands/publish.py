@@ -32,6 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def quiet_retries() -> None:
+    """The portal client's retries (stamina) log each one as a bare "stamina.retry_scheduled"
+    warning; with no logging set up Python printed those to stderr, a line per retry."""
+    import logging
+
+    logger = logging.getLogger("stamina")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -54,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
                     print(f"  {change.describe()}")
         print("Inget skrevs över. Granska och kör sedan: opus-tui publish --overwrite")
 
+    quiet_retries()
     with open_store(args) as store:
         image_root = Path(args.images) if args.images else None
         try:
