@@ -10,6 +10,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
+from textual.css.scalar import Scalar
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
@@ -20,6 +22,7 @@ from opus_tui.resources import stylesheet
 PHOTO = label_of(Consent, "photo")  # Profilbild
 TITLE = label_of(Consent, "title")  # Behandlars titel
 CHECKED, UNCHECKED = "[X]", "[ ]"
+TABLE_ROWS = 20  # the table's height at most (header included)
 
 
 @dataclass
@@ -115,6 +118,11 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
             yield table
             if not self.rows:
                 yield Static("Inga tillagda behandlare ännu (fliken Kliniker).", classes="hint")
+            yield Static(
+                "Mellanslag/Enter kryssar i/ur · pilarna väljer ruta · Escape = Cancel",
+                id="consent-keys",
+                classes="hint",
+            )
             with Horizontal(id="dialog-buttons"):
                 yield Button("Ok", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -125,17 +133,29 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         table.add_column("Klinik", key="clinic")
         table.add_column(PHOTO, key="photo")
         table.add_column(TITLE, key="title")
-        for i, row in enumerate(self.rows):
-            table.add_row(
-                row.practitioner,
-                row.clinic,
-                _box(row.photo),
-                _box(row.title),
-                key=str(i),
-            )
+        table.add_rows(
+            (row.practitioner, row.clinic, _box(row.photo), _box(row.title)) for row in self.rows
+        )
         if self.rows:
             table.cursor_coordinate = table.cursor_coordinate._replace(column=2)
         table.focus()
+        self.call_after_refresh(self._fit_table)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_table)
+
+    def _fit_table(self) -> None:
+        """At most TABLE_ROWS rows high, and low enough that the rest of the dialog (Ok and
+        Cancel) stays on screen: the table scrolls instead."""
+        box = self.query_one("#consent-box")
+        table = self.query_one(ConsentTable)
+        others = sum(
+            w.outer_size.height + w.styles.margin.height for w in box.children if w is not table
+        )
+        room = self.size.height - box.styles.gutter.height - others - table.styles.margin.height
+        height = max(3, min(TABLE_ROWS, room))
+        if table.styles.max_height != Scalar.from_number(height):
+            table.styles.max_height = height
 
     def toggle(self, row_index: int, column: int) -> None:
         if not 0 <= row_index < len(self.rows):
@@ -144,10 +164,16 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         table = self.query_one(ConsentTable)
         if column == 3:
             row.title = not row.title
-            table.update_cell(str(row_index), "title", _box(row.title))
+            table.update_cell_at(Coordinate(row_index, 3), _box(row.title))
         else:
             row.photo = not row.photo
-            table.update_cell(str(row_index), "photo", _box(row.photo))
+            table.update_cell_at(Coordinate(row_index, 2), _box(row.photo))
+
+    @on(DataTable.CellSelected, "#consent-table")
+    def _cell_selected(self, event: DataTable.CellSelected) -> None:
+        """Enter (or a click) on a box ticks it, as space does."""
+        if event.coordinate.column in (2, 3):
+            self.toggle(event.coordinate.row, event.coordinate.column)
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:

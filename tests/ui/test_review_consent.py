@@ -1,0 +1,90 @@
+"""Review of Hantera behandlarsamtycke (rev1): a chain's worth of rows at 80×24, Enter, the keys
+shown in the dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import Button, DataTable
+
+from opus_tui.app import OpusApp
+from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
+from opus_tui.screens.consent import ConsentScreen
+from opus_tui.store.repository import Store
+from tests.ui.helpers import focus, settle
+
+
+def chain(clinics: int, per_clinic: int) -> ClinicsSettings:
+    return ClinicsSettings(
+        published=[
+            PublishedClinic(
+                database="Syd",
+                clinic_id=str(c),
+                name=f"Klinik {c}",
+                group="MALMÖ",
+                practitioners=[
+                    PublishedPractitioner(practitioner_id=f"{c}-{p}", name=f"Behandlare {c}-{p}")
+                    for p in range(per_clinic)
+                ],
+            )
+            for c in range(clinics)
+        ]
+    )
+
+
+@pytest.fixture
+def chain_app(make_app, store_url: str) -> Callable[[], OpusApp]:
+    with Store.open(store_url) as store:
+        store.save_section("clinics", chain(4, 10))
+    return make_app  # type: ignore[no-any-return]
+
+
+async def open_consent(pilot) -> ConsentScreen:
+    await settle(pilot)
+    await pilot.press("2", "f6")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ConsentScreen)
+    return screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_ok_and_cancel_visible_with_many_rows(chain_app, size) -> None:
+    app = chain_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_consent(pilot)
+        for button_id in ("ok", "cancel"):
+            button = screen.query_one(f"#{button_id}", Button)
+            region = button.region
+            assert region.height > 0 and region.bottom <= size[1], (button_id, region)
+        table = screen.query_one(DataTable)
+        assert table.region.height >= 5  # several rows still shown; the table scrolls
+
+
+async def test_enter_toggles_like_space(chain_app) -> None:
+    app = chain_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        await pilot.press("enter")  # Profilbild of the first row
+        await pilot.press("right", "enter")  # its Behandlars titel
+        await pilot.pause()
+        assert (screen.rows[0].photo, screen.rows[0].title) == (True, True)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.rows[0].title is False
+        await focus(pilot, "ok")
+        await pilot.press("enter")
+        await pilot.pause()
+        consents = app.draft.practitioners.consents
+        assert [(c.practitioner_id, c.photo, c.title) for c in consents] == [("0-0", True, False)]
+
+
+async def test_keys_are_shown_in_the_dialog(chain_app) -> None:
+    app = chain_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        hint = screen.query_one("#consent-keys")
+        text = str(hint.render())
+        assert "Mellanslag" in text and "Escape" in text
+        assert hint.region.height > 0 and hint.region.bottom <= 24
