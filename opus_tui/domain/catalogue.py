@@ -73,15 +73,48 @@ TimeRow = tuple[str, str, str, datetime, datetime, "str | None"]
 _EPOCH = datetime(1970, 1, 1)
 _SECOND = timedelta(seconds=1)
 _INSTANT_CACHE = 1 << 16  # datetimes shared by rows() at most
+_CODE = "H"  # 2 bytes: up to 65 535 distinct identifiers, then "I"
+_SECONDS = "I"  # 4 bytes, from 1970 until 2106-02-07 06:28:15, else "q" (unsigned: faster)
+_WIDER = {"H": "I", "I": "q"}
+_COLUMNS = ("_db", "_pid", "_cid", "_tid", "starts", "ends")  # in the order rows append them
+_TIME_COLUMNS = ("starts", "ends")
+
+
+class _Overflow(Exception):
+    """A row's values (codes and seconds) that some column is too narrow for."""
+
+    def __init__(self, values: tuple[int, ...]) -> None:
+        super().__init__()
+        self.values = values
+
+
+def _fits(typecode: str, value: int) -> bool:
+    try:
+        array(typecode, (value,))
+    except OverflowError:
+        return False
+    return True
+
+
+def _widened(column: array[int], low: int, high: int) -> array[int]:
+    """``column``, or a wider copy of it, that can hold ``low`` and ``high``."""
+    while not (_fits(column.typecode, low) and _fits(column.typecode, high)):
+        wider = _WIDER.get(column.typecode)
+        if wider is None:
+            raise OverflowError(f"{low}…{high} does not fit in an online-time column")
+        column = array(wider, column)
+    return column
 
 
 class OnlineTimes(Sequence[OnlineTime]):
     """Online times stored column by column: a catalogue holds hundreds of thousands of them.
 
-    Each time takes 32 bytes (start and end as seconds since 1970, and indexes into one table
-    of the distinct identifier strings) instead of a Python object of about 80 bytes plus its
-    datetimes. Indexing and iterating give ``OnlineTime`` objects made on the spot; ``rows()``
-    gives plain tuples, and the ``starts``/``ends`` columns are for code that only compares times.
+    Each time takes 16 bytes (start and end as 4-byte seconds since 1970, and 2-byte indexes
+    into one table of the distinct identifier strings) instead of a Python object of about 80
+    bytes plus its datetimes. A column widens by itself (to 8-byte seconds, 4-byte indexes) when
+    a value does not fit: a time before 1970 or after 2106, more than 65 535 identifiers.
+    Indexing and iterating give ``OnlineTime`` objects made on the spot; ``rows()`` gives plain
+    tuples, and the ``starts``/``ends`` columns are for code that only compares times.
     Code that scans many times reads the columns: ``starts``/``ends`` and the ``*_codes`` arrays
     (indexes into ``strings``), and makes an ``OnlineTime`` only for the rows it keeps
     (``time_at``). A slice is an ``OnlineTimes`` too.
@@ -92,12 +125,12 @@ class OnlineTimes(Sequence[OnlineTime]):
     def __init__(self, times: Iterable[OnlineTime] = ()) -> None:
         self._strings: list[str | None] = [None]
         self._string_index: dict[str | None, int] = {None: 0}
-        self._db = array("I")
-        self._pid = array("I")
-        self._cid = array("I")
-        self._tid = array("I")
-        self.starts = array("q")  # seconds since 1970-01-01 (naive UTC)
-        self.ends = array("q")
+        self._db = array(_CODE)
+        self._pid = array(_CODE)
+        self._cid = array(_CODE)
+        self._tid = array(_CODE)
+        self.starts = array(_SECONDS)  # seconds since 1970-01-01 (naive UTC)
+        self.ends = array(_SECONDS)
         if isinstance(times, OnlineTimes):
             self.extend(times)
         else:
@@ -122,6 +155,15 @@ class OnlineTimes(Sequence[OnlineTime]):
 
     def extend_rows(self, rows: Iterable[TimeRow]) -> None:
         """Append rows as they come (a cursor's ``fetchmany`` batches need not be kept)."""
+        pending = iter(rows)
+        while True:
+            try:
+                self._append_rows(pending)
+                return
+            except _Overflow as overflow:  # a row a column is too narrow for; then the rest
+                self._append_widening(overflow.values)
+
+    def _append_rows(self, rows: Iterator[TimeRow]) -> None:
         known = self._string_index.get
         intern = self._intern
         db, pid, cid, tid = self._db.append, self._pid.append, self._cid.append, self._tid.append
@@ -129,31 +171,53 @@ class OnlineTimes(Sequence[OnlineTime]):
         epoch, second = _EPOCH, _SECOND
         for database, practitioner_id, clinic_id, start, end, treatment_id in rows:
             # The strings repeat: a dict hit is the usual case, interning the rare one.
-            code = known(database)
-            db(intern(database) if code is None else code)
-            code = known(practitioner_id)
-            pid(intern(practitioner_id) if code is None else code)
-            code = known(clinic_id)
-            cid(intern(clinic_id) if code is None else code)
-            code = known(treatment_id)
-            tid(intern(treatment_id) if code is None else code)
-            starts((start - epoch) // second)
-            ends((end - epoch) // second)
+            d = known(database)
+            if d is None:
+                d = intern(database)
+            p = known(practitioner_id)
+            if p is None:
+                p = intern(practitioner_id)
+            c = known(clinic_id)
+            if c is None:
+                c = intern(clinic_id)
+            t = known(treatment_id)
+            if t is None:
+                t = intern(treatment_id)
+            a = (start - epoch) // second
+            b = (end - epoch) // second
+            try:
+                db(d)
+                pid(p)
+                cid(c)
+                tid(t)
+                starts(a)
+                ends(b)
+            except OverflowError:
+                raise _Overflow((d, p, c, t, a, b)) from None
+
+    def _append_widening(self, values: tuple[int, ...]) -> None:
+        """Append one row after widening the columns it does not fit (a row half appended
+        when a column overflowed is cut back first; ``ends`` is appended last)."""
+        complete = len(self.ends)
+        for name, value in zip(_COLUMNS, values, strict=True):
+            column: array[int] = getattr(self, name)
+            del column[complete:]
+            column = _widened(column, value, value)
+            setattr(self, name, column)
+            column.append(value)
 
     def extend(self, other: OnlineTimes) -> None:
         """Append another ``OnlineTimes``' times, column by column."""
         if other is self:
             other = OnlineTimes(self)
         remap = [self._intern(s) for s in other._strings]
-        for mine, theirs in (
-            (self._db, other._db),
-            (self._pid, other._pid),
-            (self._cid, other._cid),
-            (self._tid, other._tid),
-        ):
-            mine.extend(map(remap.__getitem__, theirs))
-        self.starts.extend(other.starts)
-        self.ends.extend(other.ends)
+        for name in _COLUMNS:
+            theirs: array[int] = getattr(other, name)
+            values = theirs if name in _TIME_COLUMNS else array("I", map(remap.__getitem__, theirs))
+            if values:
+                mine = _widened(getattr(self, name), min(values), max(values))
+                setattr(self, name, mine)
+                mine.extend(values if values.typecode == mine.typecode else values.tolist())
 
     def take(self, indices: Iterable[int]) -> OnlineTimes:
         """The times at ``indices`` (row numbers, in the given order) as a new ``OnlineTimes``."""
@@ -161,11 +225,9 @@ class OnlineTimes(Sequence[OnlineTime]):
         out = OnlineTimes()
         out._strings = list(self._strings)
         out._string_index = dict(self._string_index)
-        for name in ("_db", "_pid", "_cid", "_tid"):
+        for name in _COLUMNS:
             column: array[int] = getattr(self, name)
-            setattr(out, name, array("I", map(column.__getitem__, rows)))
-        out.starts = array("q", map(self.starts.__getitem__, rows))
-        out.ends = array("q", map(self.ends.__getitem__, rows))
+            setattr(out, name, array(column.typecode, map(column.__getitem__, rows)))
         return out
 
     def _intern(self, value: str | None) -> int:

@@ -214,3 +214,53 @@ def test_merged_catalogues_hold_every_database_s_times_in_order() -> None:
     assert merged.times == [t for part in parts for t in part.times]
     assert len(merged.times) == len(demo.times)
     assert merge_catalogues([]).times == ()
+
+
+def test_columns_are_narrow_for_usual_times() -> None:
+    stored = OnlineTimes(sample())
+    assert stored.starts.itemsize == stored.ends.itemsize == 4
+    assert {stored.practitioner_codes.itemsize, stored.treatment_codes.itemsize} == {2}
+
+
+def test_times_before_1970_widen_the_time_columns_and_keep_every_time() -> None:
+    early = datetime(1969, 12, 31, 22, 0)
+    times = [*sample(), OnlineTime("Lund", "1", "10", early, early + timedelta(hours=1)), *sample()]
+    stored = OnlineTimes(times)
+    assert stored.starts.itemsize == stored.ends.itemsize == 8
+    assert stored.practitioner_codes.itemsize == 2  # only what did not fit was widened
+    assert list(stored) == times and len(stored.practitioner_codes) == len(times)
+
+
+def test_a_row_whose_end_alone_overflows_is_stored_once() -> None:
+    """The start fits, the end does not: the half-appended row is cut back, then appended."""
+    start = datetime(2106, 2, 7, 6, 0)
+    times = [OnlineTime("Lund", "1", "10", start, start + timedelta(hours=1))]
+    stored = OnlineTimes(times)
+    assert stored.starts.itemsize == 4 and stored.ends.itemsize == 8
+    assert list(stored) == times and len(stored.database_codes) == 1
+
+
+def test_more_than_65535_identifiers_widen_the_code_columns() -> None:
+    times = [
+        OnlineTime("Lund", str(i), "10", T0 + timedelta(minutes=i), T0 + timedelta(minutes=i + 5))
+        for i in range(70_000)
+    ]
+    stored = OnlineTimes.from_rows(rows_of(times))
+    assert stored.practitioner_codes.itemsize == 4 and stored.database_codes.itemsize == 2
+    assert stored[65_534] == times[65_534] and stored[-1] == times[-1] and stored == times
+
+
+def test_extend_and_take_keep_wide_columns_wide() -> None:
+    late = datetime(2110, 1, 3, 9, 0)
+    wide = OnlineTimes([OnlineTime("Umeå", "9", "90", late, late + timedelta(hours=1), "7")])
+    narrow = OnlineTimes(sample())
+    narrow.extend(wide)
+    assert narrow.starts.itemsize == 8
+    assert list(narrow) == [*sample(), *wide]
+    picked = narrow.take([len(narrow) - 1, 0])
+    assert picked.starts.itemsize == 8 and list(picked) == [wide[0], sample()[0]]
+    early = narrow.take([1])  # wide columns, values that fit in narrow ones
+    back = OnlineTimes(sample())
+    back.extend(early)
+    assert back.starts.itemsize == 4
+    assert list(back) == [*sample(), sample()[1]]
