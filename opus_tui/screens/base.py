@@ -70,6 +70,7 @@ class TabScreen(Screen[None]):
         self._preview_hidden = False  # wide terminal: preview hidden
         self._started = False  # the whole tab is mounted and filled from the draft
         self._completing = False
+        self._focus_before_preview: Widget | None = None  # given back when F2 closes it
 
     # -- properties -----------------------------------------------------------------------------
     @property
@@ -360,8 +361,30 @@ class TabScreen(Screen[None]):
         if not self.query_one("#preview", Deferred).available:
             self.notify("Förhandsvisningen är inte tillgänglig ännu.", severity="warning")
             return
+        before = self.focused
         if self.size.width >= WIDE:
             self._preview_hidden = not self._preview_hidden
         else:
             self._preview_open = not self._preview_open
         self._update_layout(self.size.width)
+        self._focus_after_toggle(before)
+
+    def _focus_after_toggle(self, before: Widget | None) -> None:
+        """Keys never go to a hidden widget: the full-width preview takes the focus; a preview
+        that is closed or hidden gives it back to the field the technician left."""
+        pane = self.query_one("#preview", Deferred).widget
+        if pane is None:
+            return
+        if self.has_class("-preview-open"):
+            if before is not None and before is not pane:
+                self._focus_before_preview = before
+            pane.focus()
+        elif before is pane:
+            previous = self._focus_before_preview
+            if previous is not None and previous.is_attached and previous.focusable:
+                previous.focus()
+            else:
+                self.set_focus(None)
+                self._update_auto_focus()
+        elif before is not None and self.focused is not before and before.is_attached:
+            before.focus()  # Textual moved it while the content was hidden

@@ -1,0 +1,70 @@
+"""Review round (Flexibilitet, Media, Avancerat, preview pane): defects found by using the app
+over the keyboard, each pinned by a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Checkbox
+
+from opus_tui.app import OpusApp
+from opus_tui.services.demo import demo_catalogue
+from opus_tui.widgets.preview import PreviewPane
+from tests.ui.helpers import focus, settle
+from tests.ui.test_preview_pane import NOW, TODAY, demo_store, pane_of
+
+
+def demo_app(tmp_path: Path) -> OpusApp:
+    url, _ = demo_store(tmp_path, any_clinic=False)
+    return OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+
+
+# -- F2 at 80 columns: the full-width preview takes the keys -------------------------------------
+
+
+async def test_f2_full_width_preview_takes_the_focus_and_gives_it_back(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await focus(pilot, "general-login_enabled")
+        box = app.screen.query_one("#general-login_enabled", Checkbox)
+        await pilot.press("f2")
+        await settle(pilot)
+        pane = pane_of(app)
+        assert pane.display and not app.screen.query_one("#content").display
+        # The keys walk the booking page, not a checkbox hidden behind it.
+        assert app.focused is pane
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        assert app.draft.flexibility.general.login_enabled is True
+        assert pane.page is not None and pane.page.kind == "treatment"
+        # Closing the preview returns the focus to the field the technician left.
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.query_one("#content").display
+        assert app.focused is box
+
+
+async def test_f2_hiding_the_wide_preview_moves_the_focus_out_of_it(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        pane = pane_of(app)
+        await focus(pilot, "preview-pane")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not app.screen.query_one("#preview-slot").display
+        # Enter no longer walks a hidden page: the focus is back in the tab's content.
+        content = app.screen.query_one("#content")
+        assert app.focused is not None and app.focused is not pane
+        assert app.focused is content or content in app.focused.ancestors
+        # Shown again, it does not steal the focus (it sits beside the fields).
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.query_one("#preview-slot").display
+        assert app.focused is not pane
+        assert isinstance(pane, PreviewPane)
