@@ -183,7 +183,7 @@ class ConfigurationScreen(TabScreen):
                     with Horizontal(classes="button-row"):
                         yield Button("Ny", id="db-new", compact=True)
                         yield Button("Ta bort", id="db-remove", compact=True)
-                with VerticalScroll(id="db-fields"):
+                with VerticalScroll(id="db-fields", can_focus=False):
                     yield from self._input(DatabaseProfile, "name", "db-name")
                     yield from self._input(DatabaseProfile, "connection_string", "db-conn")
                     yield Static("Lösenord", classes="field-label")
@@ -197,7 +197,7 @@ class ConfigurationScreen(TabScreen):
                     yield FieldError((*PREFIX, "databases"), id="db-problems")
             with (
                 TabPane(label_of(ConnectionSettings, "account"), id="pane-account"),
-                VerticalScroll(),
+                VerticalScroll(can_focus=False),  # no Tab stop of its own
             ):
                 yield from self._input(PortalAccount, "url", "account-url", ("account",))
                 yield Static("API-nyckel", classes="field-label")
@@ -205,7 +205,7 @@ class ConfigurationScreen(TabScreen):
                 yield Static("Nyckeln visas aldrig; den sparas krypterad.", classes="hint")
             with (
                 TabPane(label_of(ConnectionSettings, "certificate"), id="pane-certificate"),
-                VerticalScroll(),
+                VerticalScroll(can_focus=False),  # no Tab stop of its own
             ):
                 yield from self._input(
                     CertificateSettings, "certificate_path", "cert-path", ("certificate",)

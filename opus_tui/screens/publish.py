@@ -356,6 +356,7 @@ class PublishFlow:
 
         def confirmed(answer: bool | None) -> None:
             if answer:
+                self.app.set_portal_state("Portal: publicerar…")  # until the outcome shows
                 self.app.run_worker(
                     lambda: self._publish(plan), thread=True, group="publish", exit_on_error=False
                 )
@@ -396,6 +397,7 @@ class PublishFlow:
 
     def _after_conflict(self, overwrite: bool | None) -> None:
         if overwrite:
+            self.app.set_portal_state("Portal: publicerar…")
             self.app.run_worker(
                 lambda: self._publish(None), thread=True, group="publish", exit_on_error=False
             )

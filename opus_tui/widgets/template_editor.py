@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Label, Select, Static, TextArea
+from textual.widgets import Button, Label, OptionList, Select, Static, TextArea
 
 from opus_tui.domain.problems import Path
 from opus_tui.services import sms
@@ -106,7 +106,14 @@ class TemplateEditor(Vertical):
         yield Static("", classes="preview", markup=False)
 
     def on_mount(self) -> None:
+        self.watch(self.query_one(Select), "expanded", self._picker_expanded, init=False)
         self.refresh_view()
+
+    def _picker_expanded(self, expanded: bool) -> None:
+        """The list opens on its first field, not on the blank prompt row (Enter inserts it)."""
+        picker = self.query_one(Select)
+        if expanded and not isinstance(picker.value, str):
+            picker.query_one(OptionList).highlighted = 1  # the overlay; 0 is the blank prompt
 
     # -- API ------------------------------------------------------------------------------------
     @property

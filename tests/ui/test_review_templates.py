@@ -1,0 +1,161 @@
+"""Review of E-post, SMS, Konfiguration and Publicera, used from the keyboard as a technician
+would: the merge-field picker, focus order, the publishing state."""
+
+from __future__ import annotations
+
+from textual.widgets import Select, TabbedContent
+
+from opus_tui.app import OpusApp
+from opus_tui.screens.email import EmailScreen
+from opus_tui.screens.sms import SmsScreen
+from opus_tui.services.templates import TemplateKind
+from opus_tui.widgets.template_editor import TemplateEditor
+from tests.ui.helpers import settle
+
+
+async def _open(pilot, app: OpusApp, key: str) -> None:
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+
+
+def _editor(app: OpusApp, kind: TemplateKind) -> TemplateEditor:
+    return app.screen.query_one(f"#editor-{kind.value}", TemplateEditor)
+
+
+# --- the merge-field picker ----------------------------------------------------------------
+
+
+async def test_f4_then_enter_inserts_the_first_field(make_app) -> None:
+    """F4 opens the list on its first field: Enter inserts it (the blank prompt row was
+    highlighted, so Enter did nothing and the list stayed open)."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(pilot, app, "6")
+        assert isinstance(app.screen, EmailScreen)
+        editor = _editor(app, TemplateKind.NEW_BOOKING)
+        area = editor.text_area
+        area.focus()
+        await pilot.press(*"Hej ")
+        await pilot.press("f4")
+        await pilot.pause()
+        picker = editor.query_one(Select)
+        assert picker.expanded
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not picker.expanded
+        assert area.text == "Hej {patient_first_name}"
+        assert app.focused is area
+        # again: one Down is the second field
+        await pilot.press("space", "f4")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert area.text == "Hej {patient_first_name} {patient_last_name}"
+
+
+async def test_picker_opened_with_enter_starts_on_the_first_field(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(pilot, app, "7")
+        assert isinstance(app.screen, SmsScreen)
+        editor = _editor(app, TemplateKind.CANCELLATION)
+        app.screen.query_one("#templates", TabbedContent).active = "pane-cancellation"
+        await pilot.pause()
+        picker = editor.query_one(Select)
+        picker.focus()
+        await pilot.press("enter")  # opens the list
+        await pilot.pause()
+        assert picker.expanded
+        await pilot.press("enter")
+        await pilot.pause()
+        assert editor.text == "{patient_first_name}"
+        assert app.draft.sms.cancellation == "{patient_first_name}"
+
+
+# --- Konfiguration: Tab goes from field to field ------------------------------------------
+
+
+async def test_configuration_tab_order_has_no_invisible_stops(make_app) -> None:
+    """Tab from the sub-tabs lands in the first field: the scroll areas around the fields took a
+    Tab stop of their own (nothing visible had focus; what was typed went nowhere, and the next
+    Tab put a secret meant for API-nyckel into Portalens adress in plain text)."""
+    from textual.widgets import Input, Tabs
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, app, "9")
+        tabs = app.screen.query_one("#connection-tabs", TabbedContent)
+        # a database, so that its fields are enabled
+        app.screen.query_one("#db-new").press()
+        await settle(pilot)
+        expected = {
+            "pane-databases": ["db-list", "db-new", "db-remove", "db-name", "db-conn"],
+            "pane-account": ["account-url", "api-key"],
+            "pane-certificate": ["cert-path", "key-path", "key-passphrase"],
+        }
+        tabs.query_one(Tabs).focus()
+        for n, (pane, ids) in enumerate(expected.items()):
+            if n:
+                tabs.query_one(Tabs).focus()
+                await pilot.press("right")  # the next sub-tab, as a user does
+            await pilot.pause()
+            assert tabs.active == pane
+            seen = []
+            for _ in ids:
+                await pilot.press("tab")
+                seen.append(app.focused.id if app.focused is not None else None)
+            assert seen == ids, pane
+        # the API key typed after Tab from the address is in the key's (masked) field
+        tabs.active = "pane-account"
+        await pilot.pause()
+        url = app.screen.query_one("#account-url", Input)
+        url.focus()
+        await pilot.press("tab", *"nyckel")
+        assert url.value != "nyckel" and "nyckel" not in url.value
+        key = app.screen.query_one("#api-key", Input)
+        assert key.value == "nyckel" and key.password
+
+
+# --- Publicera: the header says it is publishing ---------------------------------------------
+
+
+async def test_header_says_publishing_until_the_outcome(make_app, store_url: str) -> None:
+    """After Publicera the header showed the old state ("Portal: publicerad", "ej publicerad")
+    for as long as the portal took (≈ 10 s with retries when it is down), with nothing else on
+    screen: now "Portal: publicerar…" until the outcome."""
+    import uuid
+
+    from opus_tui.domain import ConnectionSettings, PortalAccount
+    from opus_tui.domain.connections import API_KEY_SECRET
+    from opus_tui.screens.publish import PublishScreen
+    from opus_tui.store.repository import Store
+    from tests.ui.test_publish import FAST, KEY, Emulator, configuration, wait_for
+
+    emulator = Emulator()
+    emulator.start()
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    store = Store.open(store_url)
+    try:
+        store.save_connections(
+            ConnectionSettings(account=PortalAccount(url=emulator.url)), put={API_KEY_SECRET: KEY}
+        )
+        store.save_config(configuration(name), summary="test")
+        app: OpusApp = make_app()
+        app.portal_options = {"retry": FAST}
+        async with app.run_test(size=(140, 44)) as pilot:
+            await settle(pilot)
+            await pilot.press("f9")
+            await settle(pilot)
+            assert isinstance(app.screen, PublishScreen)
+            flow = app._publishing()
+            with flow.sending:  # the publication waits here: the portal is "slow"
+                await pilot.press("enter")
+                await pilot.pause()
+                assert not isinstance(app.screen, PublishScreen)
+                assert "Portal: publicerar…" in app.sub_title
+            await settle(pilot)
+            await wait_for(pilot, lambda: "Portal: publicerad" in app.sub_title)
+    finally:
+        store.close()
+        emulator.stop()
