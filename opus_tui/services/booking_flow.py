@@ -1529,7 +1529,7 @@ def _values(ctx: _Ctx, b: _Booking, new_start: datetime | None = None) -> dict[s
         patient_last_name=SAMPLE_PATIENT["last_name"],
         new_start=new_start,
         campaign_code=SAMPLE_PATIENT["campaign_code"] if reg.campaign_code else "",
-        hours_before=ctx.config.flexibility.booking.hours_limit,
+        hours_before=hours_limit(ctx.config),
         subdomain=ctx.config.subdomain.name,
         zone=ZONE,
     )
@@ -1703,6 +1703,13 @@ def sample_bookings(
     return out
 
 
+def hours_limit(config: WebConfiguration) -> int:
+    """*Avbokning/ombokning kan inte göras inom N timmar*; a draft's half-typed value (empty,
+    not a whole number ≥ 0) counts as 0 until it is corrected (its field error blocks Spara)."""
+    value: object = config.flexibility.booking.hours_limit
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
 def _booking_rule(
     config: WebConfiguration, b: PatientBooking, now: datetime, what: Literal["rebook", "cancel"]
 ) -> str:
@@ -1722,8 +1729,9 @@ def _booking_rule(
             return "Behandlingen kan inte avbokas via webben"
         if not b.has_template and not bs.cancel_without_template:
             return "Bokningen saknar bokningsmall: avbokning utan bokningsmall är inte tillåten"
-    if b.start - now < timedelta(hours=bs.hours_limit):
-        return f"Kan inte ändras inom {bs.hours_limit} timmar"
+    hours = hours_limit(config)
+    if b.start - now < timedelta(hours=hours):
+        return f"Kan inte ändras inom {hours} timmar"
     return ""
 
 

@@ -68,3 +68,27 @@ async def test_f2_hiding_the_wide_preview_moves_the_focus_out_of_it(tmp_path: Pa
         assert app.screen.query_one("#preview-slot").display
         assert app.focused is not pane
         assert isinstance(pane, PreviewPane)
+
+
+# -- the hours field emptied to retype it: the preview keeps the booking page --------------------
+
+
+async def test_emptying_the_hours_field_keeps_the_preview(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        pane = pane_of(app)
+        await focus(pilot, "preview-pane")
+        await pilot.press("up", "enter", "enter")  # Logga in, BankID: Mina bokningar
+        assert pane.page is not None and pane.page.kind == "bookings"
+        await focus(pilot, "hours_limit")
+        await pilot.press("end", "backspace")
+        await settle(pilot)
+        assert app.draft.flexibility.booking.hours_limit == ""
+        assert pane.page.kind == "bookings"
+        assert "kan inte visas" not in pane.plain_text()
+        await pilot.press(*"24")
+        await settle(pilot)
+        assert "Kan inte ändras inom 24 timmar" in pane.plain_text()
