@@ -197,13 +197,13 @@ class TemplateEditor(Vertical):
 
     @on(Button.Pressed, ".use-standard")
     def _use_standard(self, event: Button.Pressed) -> None:
-        """Put the standard text into the editor to start from it."""
+        """Put the standard text into the editor to start from it (an edit: Ctrl+Z brings back
+        what was there; load_text dropped the undo history with the user's own text)."""
         event.stop()
         area = self.text_area
-        area.load_text(tpl.standard_text(self.channel, self.kind))
+        document = area.document
+        area.replace(tpl.standard_text(self.channel, self.kind), document.start, document.end)
         area.focus()
-        self.refresh_view()
-        self.post_message(self.Changed(self, self.text))
 
     def action_pick_field(self) -> None:
         picker = self.query_one(Select)

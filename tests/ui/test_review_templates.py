@@ -159,3 +159,31 @@ async def test_header_says_publishing_until_the_outcome(make_app, store_url: str
     finally:
         store.close()
         emulator.stop()
+
+
+async def test_standard_text_button_can_be_undone(make_app) -> None:
+    """Standardtext over one's own text: Ctrl+Z brings the text back (it was lost for good)."""
+    from textual.widgets import Button
+
+    from opus_tui.services import templates as tpl
+    from opus_tui.services.templates import Channel
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(pilot, app, "7")
+        editor = _editor(app, TemplateKind.NEW_BOOKING)
+        editor.text_area.focus()
+        await pilot.press(*"Egen text {date}")
+        await pilot.pause()
+        assert app.draft.sms.new_booking == "Egen text {date}"
+        editor.query_one(".use-standard", Button).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        standard = tpl.standard_text(Channel.SMS, TemplateKind.NEW_BOOKING)
+        assert editor.text == standard
+        assert app.draft.sms.new_booking == standard
+        assert app.focused is editor.text_area
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert editor.text == "Egen text {date}"
+        assert app.draft.sms.new_booking == "Egen text {date}"
