@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.css.scalar import Scalar
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from opus_tui.domain.config import ClinicsSettings, Consent, PractitionerSettings
 from opus_tui.domain.fields import help_of, label_of
@@ -23,6 +24,8 @@ PHOTO = label_of(Consent, "photo")  # Profilbild
 TITLE = label_of(Consent, "title")  # Behandlars titel
 CHECKED, UNCHECKED = "[X]", "[ ]"
 TABLE_ROWS = 20  # the table's height at most (header included)
+FILTER_FROM = 20  # more rows than this: a filter above the table
+SHOW_LIMIT = 500  # rows in the table at once; the filter finds the others
 
 
 @dataclass
@@ -46,10 +49,12 @@ class ConsentRow:
 
 
 def consent_rows(clinics: ClinicsSettings, settings: PractitionerSettings) -> list[ConsentRow]:
+    # one look-up table (settings.consent() searches the list: a chain has thousands of rows)
+    given = {(c.database, c.practitioner_id, c.clinic_id): c for c in settings.consents}
     rows = []
     for clinic in clinics.published:
         for p in clinic.practitioners:
-            current = settings.consent(clinic.database, p.practitioner_id, clinic.clinic_id)
+            current = given.get((clinic.database, p.practitioner_id, clinic.clinic_id))
             rows.append(
                 ConsentRow(
                     clinic.database,
@@ -57,8 +62,8 @@ def consent_rows(clinics: ClinicsSettings, settings: PractitionerSettings) -> li
                     clinic.clinic_id,
                     p.name or p.practitioner_id,
                     clinic.name or clinic.clinic_id,
-                    current.photo,
-                    current.title,
+                    current.photo if current else False,
+                    current.title if current else False,
                 )
             )
     return rows
@@ -85,7 +90,7 @@ def merged_consents(rows: list[ConsentRow], settings: PractitionerSettings) -> l
     return result
 
 
-class ConsentTable(DataTable[str]):
+class ConsentTable(DataTable[Text]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding(
             "space", "toggle_consent", "Kryssa", id="consent.toggle", tooltip="Kryssa i/ur rutan"
@@ -96,6 +101,16 @@ class ConsentTable(DataTable[str]):
         screen = self.screen
         if isinstance(screen, ConsentScreen):
             screen.toggle(self.cursor_coordinate.row, self.cursor_coordinate.column)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed in the table continues in the filter above (when there is one)."""
+        character = event.character
+        boxes = self.screen.query("#consent-filter").results(Input)
+        if character and character.isalpha() and (box := next(boxes, None)) is not None:
+            event.stop()
+            event.prevent_default()
+            box.focus()
+            box.insert_text_at_cursor(character)
 
 
 class ConsentScreen(ModalScreen[list[Consent] | None]):
@@ -108,11 +123,19 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         super().__init__(classes="dialog")
         self.settings = settings
         self.rows = consent_rows(clinics, settings)
+        self.shown: list[int] = []  # the table's rows: indexes into self.rows
 
     def compose(self) -> ComposeResult:
         with Vertical(id="consent-box"):
             yield Label(label_of(PractitionerSettings, "consents"), id="dialog-title")
             yield Static(help_of(PractitionerSettings, "consents"), id="consent-note")
+            if len(self.rows) > FILTER_FROM:
+                yield Input(
+                    placeholder="Filtrera på behandlare eller klinik",
+                    compact=True,
+                    id="consent-filter",
+                )
+                yield Static("", id="consent-count", classes="hint")
             table = ConsentTable(id="consent-table", cursor_type="cell", zebra_stripes=True)
             table.tooltip = "Mellanslag kryssar i/ur; piltangenterna väljer ruta."
             yield table
@@ -133,13 +156,45 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         table.add_column("Klinik", key="clinic")
         table.add_column(PHOTO, key="photo")
         table.add_column(TITLE, key="title")
-        table.add_rows(
-            (row.practitioner, row.clinic, _box(row.photo), _box(row.title)) for row in self.rows
-        )
+        self._fill("")
         if self.rows:
             table.cursor_coordinate = table.cursor_coordinate._replace(column=2)
         table.focus()
         self.call_after_refresh(self._fit_table)
+
+    @on(Input.Changed, "#consent-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        table = self.query_one(ConsentTable)
+        column = table.cursor_coordinate.column
+        self._fill(event.value)
+        if self.shown:
+            table.cursor_coordinate = Coordinate(0, column)
+
+    def _fill(self, text: str) -> None:
+        """The rows whose practitioner and clinic hold every word typed; at most SHOW_LIMIT
+        (a DataTable measures every cell it is given: a chain's 9 000 rows took seconds)."""
+        words = text.casefold().split()
+        matching = [
+            i
+            for i, row in enumerate(self.rows)
+            if all(w in f"{row.practitioner} {row.clinic}".casefold() for w in words)
+        ]
+        self.shown = matching[:SHOW_LIMIT]
+        table = self.query_one(ConsentTable)
+        table.clear()
+        table.add_rows(
+            (
+                Text(row.practitioner),
+                Text(row.clinic),
+                _box(row.photo),
+                _box(row.title),
+            )
+            for row in (self.rows[i] for i in self.shown)
+        )
+        for count in self.query("#consent-count").results(Static):
+            shown, total = len(self.shown), len(matching)
+            more = f" av {total} – skriv för att filtrera" if shown < total else ""
+            count.update(f"Visar {shown}{more} ({len(self.rows)} rader i allt).")
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_table)
@@ -158,9 +213,10 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
             table.styles.max_height = height
 
     def toggle(self, row_index: int, column: int) -> None:
-        if not 0 <= row_index < len(self.rows):
+        """Tick or untick a box of the table's row ``row_index``."""
+        if not 0 <= row_index < len(self.shown):
             return
-        row = self.rows[row_index]
+        row = self.rows[self.shown[row_index]]
         table = self.query_one(ConsentTable)
         if column == 3:
             row.title = not row.title
@@ -187,5 +243,5 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         self.dismiss(None)
 
 
-def _box(value: bool) -> str:
-    return CHECKED if value else UNCHECKED
+def _box(value: bool) -> Text:
+    return Text(CHECKED if value else UNCHECKED)

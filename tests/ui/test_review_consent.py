@@ -15,13 +15,16 @@ from opus_tui.store.repository import Store
 from tests.ui.helpers import focus, settle
 
 
+TOWNS = ("Malmö", "Lund", "Umeå", "Kiruna")
+
+
 def chain(clinics: int, per_clinic: int) -> ClinicsSettings:
     return ClinicsSettings(
         published=[
             PublishedClinic(
                 database="Syd",
                 clinic_id=str(c),
-                name=f"Klinik {c}",
+                name=f"Tandvården {TOWNS[c]}",
                 group="MALMÖ",
                 practitioners=[
                     PublishedPractitioner(practitioner_id=f"{c}-{p}", name=f"Behandlare {c}-{p}")
@@ -88,3 +91,51 @@ async def test_keys_are_shown_in_the_dialog(chain_app) -> None:
         text = str(hint.render())
         assert "Mellanslag" in text and "Escape" in text
         assert hint.region.height > 0 and hint.region.bottom <= 24
+
+
+async def test_filter_finds_rows_of_a_large_chain(make_app, store_url: str) -> None:
+    """More rows than the table shows at once: the filter finds a clinic's practitioners."""
+    from opus_tui.screens.consent import SHOW_LIMIT
+
+    per_clinic = SHOW_LIMIT // 2 + 10
+    with Store.open(store_url) as store:
+        store.save_section("clinics", chain(2, per_clinic))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == SHOW_LIMIT
+        count = str(screen.query_one("#consent-count").render())
+        assert f"av {2 * per_clinic}" in count
+        await pilot.press(*"lund")  # typed in the table: goes to the filter
+        await pilot.pause()
+        assert table.row_count == per_clinic
+        await focus(pilot, "consent-table")
+        await pilot.press("space")  # Profilbild of Behandlare 1-0
+        await focus(pilot, "ok")
+        await pilot.press("enter")
+        await pilot.pause()
+        consents = app.draft.practitioners.consents
+        assert [(c.practitioner_id, c.clinic_id, c.photo) for c in consents] == [("1-0", "1", True)]
+
+
+async def test_names_are_shown_as_written(make_app, store_url: str) -> None:
+    """A name with brackets is text, not markup."""
+    clinics = ClinicsSettings(
+        published=[
+            PublishedClinic(
+                database="Syd",
+                clinic_id="1",
+                name="Klinik [bold]Syd",
+                practitioners=[PublishedPractitioner(practitioner_id="1", name="Anna [vik]")],
+            )
+        ]
+    )
+    with Store.open(store_url) as store:
+        store.save_section("clinics", clinics)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        table = screen.query_one(DataTable)
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[:2] == ["Anna [vik]", "Klinik [bold]Syd"]
