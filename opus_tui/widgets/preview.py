@@ -319,6 +319,8 @@ class PreviewPane(Widget, can_focus=True):
             )
             self._paint(source=(catalogue, now))
             return
+        before = self.page
+        under_cursor = self._action_at_cursor()
         try:
             self.choices = bf.replay(config, catalogue, self.choices, now)
             self.page = bf.page(config, catalogue, self.choices, now)
@@ -332,6 +334,12 @@ class PreviewPane(Widget, can_focus=True):
         self.recomputes += 1
         self.last_recompute_ms = (time.perf_counter() - started) * 1000
         actions = self.page.selectable()
+        if not self._fresh:
+            if under_cursor in actions:
+                # A setting moved the options (e.g. [Logga in] went): stay on the same one.
+                self.cursor = actions.index(under_cursor)
+            elif before is None or before.kind != self.page.kind:
+                self._fresh = True  # another page: start on its first option
         if self._fresh:
             # Start on the first option, not on the header's buttons (Logga in …).
             headers = sum(1 for b in self.page.header_buttons if b.enabled)
@@ -339,6 +347,12 @@ class PreviewPane(Widget, can_focus=True):
             self._fresh = False
         self.cursor = min(self.cursor, max(0, len(actions) - 1))
         self._paint(source=(catalogue, now))
+
+    def _action_at_cursor(self) -> bf.Action | None:
+        if self.page is None or self.page.kind == "loading":
+            return None
+        actions = self.page.selectable()
+        return actions[self.cursor] if 0 <= self.cursor < len(actions) else None
 
     def plain_text(self) -> str:
         """What the pane shows now, as plain text (tests, support)."""

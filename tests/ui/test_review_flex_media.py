@@ -92,3 +92,46 @@ async def test_emptying_the_hours_field_keeps_the_preview(tmp_path: Path) -> Non
         await pilot.press(*"24")
         await settle(pilot)
         assert "Kan inte ändras inom 24 timmar" in pane.plain_text()
+
+
+# -- the preview's cursor stays on the option it was on when a setting changes -------------------
+
+
+def highlighted(pane: PreviewPane) -> str:
+    return next(line for line in pane.plain_text().splitlines() if line.startswith("▶"))
+
+
+async def test_the_cursor_stays_on_its_option_when_a_header_button_goes(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        pane = pane_of(app)
+        await focus(pilot, "preview-pane")
+        await pilot.press("down")  # Utbildningsenheten
+        assert "Utbildningsenheten" in highlighted(pane)
+        await focus(pilot, "general-login_enabled")
+        await pilot.press("space")  # [Logga in] goes: the options move up one place
+        await settle(pilot)
+        assert "Utbildningsenheten" in highlighted(pane)
+        await pilot.press("space")  # and comes back
+        await settle(pilot)
+        assert "Utbildningsenheten" in highlighted(pane)
+
+
+async def test_a_page_replaced_by_a_setting_starts_on_its_first_option(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        pane = pane_of(app)
+        await focus(pilot, "preview-pane")
+        await pilot.press("up", "enter", "enter")  # Logga in, BankID: Mina bokningar
+        assert pane.page is not None and pane.page.kind == "bookings"
+        await focus(pilot, "general-show_bookings")
+        await pilot.press("space")  # no bookings listed: the clinic page instead
+        await settle(pilot)
+        assert pane.page.kind == "clinic"
+        assert "OpusTandläkarna" in highlighted(pane)
