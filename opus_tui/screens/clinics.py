@@ -176,13 +176,13 @@ class ClinicsScreen(TabScreen):
         return [database_row, clinic_filter]
 
     def _clinic_list(self, options: list[Option] | None = None) -> ClinicList:
-        clinics = ClinicList(*(options or ()), id="clinic-list")
+        clinics = ClinicList(*(options or ()), id="clinic-list", markup=False)  # names as written
         clinics.border_title = "Välj klinik"
         clinics.tooltip = "Välj klinik; dess behandlare visas nedan."
         return clinics
 
     def _below_clinics(self) -> list[Widget]:
-        practitioners = OptionList(id="practitioner-list")
+        practitioners = OptionList(id="practitioner-list", markup=False)
         practitioners.border_title = "Behandlare"
         practitioners.border_subtitle = "Enter = Lägg till"
         practitioners.tooltip = "Enter lägger till behandlaren under Tillagda behandlare."
@@ -199,7 +199,7 @@ class ClinicsScreen(TabScreen):
         group.tooltip = GROUP_HELP
         return Vertical(
             published,
-            Horizontal(Label(GROUP_LABEL, id="group-label"), group, id="group-row"),
+            Horizontal(Label(GROUP_LABEL, id="group-label", markup=False), group, id="group-row"),
             FieldError(("clinics",), id="clinics-problems"),
             Horizontal(*_row_buttons(), id="published-buttons"),
             id="published-col",

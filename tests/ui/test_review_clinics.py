@@ -88,3 +88,30 @@ async def test_database_cannot_be_chosen_away(demo_app) -> None:
         await settle(pilot)
         assert select.value == "Opus Lund"
         assert app.screen.query_one("#clinic-list", OptionList).option_count == 3
+
+
+async def test_names_with_brackets_are_shown_as_written(store_url: str) -> None:
+    """Names from the Opus database are text, not markup (Välj klinik, Behandlare, Grupp)."""
+    from textual.widgets import Label
+
+    from opus_tui.domain.catalogue import Catalogue, CatalogueClinic, CataloguePractitioner
+
+    catalogue = Catalogue(
+        source="snapshot",
+        fetched_at=FIXED_NOW,
+        databases=("Syd",),
+        clinics=(CatalogueClinic("Syd", "1", "Tandvården [vård]", city="Malmö"),),
+        practitioners=(CataloguePractitioner("Syd", "10", "1", "Anna", "[b]Hedman", "Tandläkare"),),
+    )
+    app = OpusApp(store_url, catalogue=catalogue, clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        clinic_list = app.screen.query_one("#clinic-list", OptionList)
+        assert "Tandvården [vård], Malmö" in shown_lines(clinic_list)[0]
+        practitioners = app.screen.query_one("#practitioner-list", OptionList)
+        assert "Anna [b]Hedman — Tandläkare" in shown_lines(practitioners)[0]
+        await focus(pilot, "practitioner-list")
+        await pilot.press("enter")
+        await settle(pilot)
+        label = app.screen.query_one("#group-label", Label)
+        assert "[vård]" in str(label.render())
