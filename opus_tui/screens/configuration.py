@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -38,6 +38,7 @@ from opus_tui.widgets.field import FieldError, FieldLabel
 
 PREFIX = ("connections",)
 KEEP = "(sparat — skriv för att byta)"
+DB_INPUTS = {"name": "#db-name", "connection_string": "#db-conn", "schema_map": "#db-schema"}
 NONE = "(inget sparat)"
 
 
@@ -131,6 +132,7 @@ class ConfigurationScreen(TabScreen):
             ConnectionSettings.model_validate(data)
         except ValidationError as exc:
             found += problems_from_validation_error(exc, ConnectionSettings, PREFIX)
+        found = [self._named(p) for p in found]
         cert = settings.certificate
         for name in ("certificate_path", "key_path"):
             path = getattr(cert, name)
@@ -139,6 +141,35 @@ class ConfigurationScreen(TabScreen):
                 label = label_of(CertificateSettings, name)
                 found.append(Problem((*PREFIX, "certificate", name), why, "error", path, label))
         return found
+
+    def _named(self, problem: Problem) -> Problem:
+        """A database's problem names the database: "ODBC-anslutningssträng (Opus Lund)"."""
+        rest = problem.path[len(PREFIX) :]
+        databases = self.draft_value.settings.databases
+        index = rest[1] if len(rest) >= 3 and rest[0] == "databases" else None
+        if isinstance(index, int) and index < len(databases) and databases[index].name:
+            return replace(problem, label=f"{problem.label} ({databases[index].name})")
+        return problem
+
+    def _focus_problem(self, problem: Problem) -> None:
+        """A blocked save shows the faulty field: its sub-tab, its database, its input (the
+        generic rule focused "Testa anslutning", the widget before the databases' error line)."""
+        rest = problem.path[len(PREFIX) :]
+        tabs = self.query_one("#connection-tabs", TabbedContent)
+        if rest[:1] == ("databases",):
+            tabs.active = "pane-databases"
+            field = "name"
+            if len(rest) >= 2 and isinstance(rest[1], int):
+                index = rest[1]
+                if index != self.db_index:
+                    self.query_one("#db-list", OptionList).highlighted = index
+                    self._show_db(index)
+                field = str(rest[2]) if len(rest) >= 3 else field
+            self.query_one(DB_INPUTS.get(field, "#db-name"), Input).focus()
+            return
+        if rest[:1] in (("account",), ("certificate",)):
+            tabs.active = f"pane-{rest[0]}"
+        super()._focus_problem(problem)
 
     def write(self, store: Any, value: Any) -> Any:
         assert isinstance(value, ConnectionsDraft)

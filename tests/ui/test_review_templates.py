@@ -187,3 +187,45 @@ async def test_standard_text_button_can_be_undone(make_app) -> None:
         await pilot.pause()
         assert editor.text == "Egen text {date}"
         assert app.draft.sms.new_booking == "Egen text {date}"
+
+
+# --- Konfiguration: a blocked save shows the faulty field -----------------------------------
+
+
+async def test_blocked_save_focuses_the_faulty_database_field(make_app) -> None:
+    from textual.widgets import Input, Tabs
+
+    from opus_tui.screens.configuration import ConfigurationScreen
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot, app, "9")
+        screen = app.screen
+        assert isinstance(screen, ConfigurationScreen)
+        for name in ("Opus Lund", "Opus Malmö"):
+            screen.query_one("#db-new").press()
+            await settle(pilot)
+            await pilot.press("ctrl+u", *name, "tab", *"DSN=opus")
+        # the first database loses its connection string; the user is on Certifikat
+        screen.query_one("#db-list").focus()
+        await pilot.press("up")
+        await pilot.pause()
+        conn = screen.query_one("#db-conn", Input)
+        conn.focus()
+        await pilot.press("ctrl+u")
+        tabs = screen.query_one("#connection-tabs", TabbedContent)
+        tabs.query_one(Tabs).focus()
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert tabs.active == "pane-certificate"
+        # then shows the second database
+        screen._show_db(1)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert tabs.active == "pane-databases"
+        assert screen.db_index == 0
+        assert app.focused is conn
+        assert conn.value == ""
+        assert screen.query_one("#db-name", Input).value == "Opus Lund"
+        shown = [str(n.message) for n in app._notifications]
+        assert "ODBC-anslutningssträng (Opus Lund): måste vara minst 1 tecken" in shown
