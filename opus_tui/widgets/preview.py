@@ -36,6 +36,7 @@ from opus_tui.services import booking_flow as bf
 SOURCE_LABELS = {"database": "Opus-databasen", "snapshot": "sparad ögonblicksbild", "demo": "demo"}
 PHOTO_MIN_WIDTH = 44  # columns needed before photos are drawn
 PHOTO_CELLS = (8, 5)  # width, height in cells
+LOGO_CELLS = (24, 4)  # the logo above the page, fitted inside
 INLINE_INDEX_TIMES = 50_000  # larger catalogues are indexed in a thread
 
 
@@ -489,6 +490,10 @@ class PreviewPane(Widget, can_focus=True):
                 return "▶ ", "bold"
             return "  ", ""
 
+        if page.logo:
+            logo = self._logo(page.logo, width)
+            if logo is not None:
+                add(logo)
         for b in page.header_buttons:
             pre, style = marker(b.action)
             add(Text(f"{pre}[{b.label}]", style=style or "italic"), b.action)
@@ -579,6 +584,29 @@ class PreviewPane(Widget, can_focus=True):
 
                     self._photos[key] = terminal_image(file, w, h)
                 except Exception:  # unreadable image: no photo, the text stays
+                    self._photos[key] = None
+        return self._photos[key]
+
+    def _logo(self, path: str, width: int) -> RenderableType | None:
+        """Media's logo (PNG or JPEG), redrawn when the file changes; None when it cannot be
+        shown (too narrow, missing, no image: the Media tab names the problem)."""
+        w, h = LOGO_CELLS
+        if width < w:
+            return None
+        file = Path(path).expanduser()
+        try:
+            changed = file.stat().st_mtime_ns if file.is_file() else -1
+        except OSError:
+            changed = -1
+        key = (f"{file}\x1f{changed}", w, h)
+        if key not in self._photos:
+            self._photos[key] = None
+            if changed >= 0:
+                try:
+                    from opus_tui.services.images import terminal_image
+
+                    self._photos[key] = terminal_image(file, w, h)
+                except Exception:  # unreadable image: no logo, the page stays
                     self._photos[key] = None
         return self._photos[key]
 

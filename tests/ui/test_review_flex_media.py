@@ -5,18 +5,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widget import Widget
 from textual.widgets import Checkbox
 
 from opus_tui.app import OpusApp
+from opus_tui.commands.demo import demo_configuration
+from opus_tui.domain.config import WebConfiguration
 from opus_tui.services.demo import demo_catalogue
-from opus_tui.widgets.preview import PreviewPane
+from opus_tui.widgets.preview import PageLines, PreviewPane
 from tests.ui.helpers import focus, settle
-from tests.ui.test_preview_pane import NOW, TODAY, demo_store, pane_of
+from tests.ui.test_preview_pane import HALF_BLOCKS, NOW, TODAY, Host, demo_store, pane_of
 
 
 def demo_app(tmp_path: Path) -> OpusApp:
     url, _ = demo_store(tmp_path, any_clinic=False)
     return OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+
+
+def focused(app: OpusApp) -> Widget | None:
+    return app.focused
 
 
 # -- F2 at 80 columns: the full-width preview takes the keys -------------------------------------
@@ -44,7 +51,7 @@ async def test_f2_full_width_preview_takes_the_focus_and_gives_it_back(tmp_path:
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen.query_one("#content").display
-        assert app.focused is box
+        assert focused(app) is box
 
 
 async def test_f2_hiding_the_wide_preview_moves_the_focus_out_of_it(tmp_path: Path) -> None:
@@ -86,7 +93,8 @@ async def test_emptying_the_hours_field_keeps_the_preview(tmp_path: Path) -> Non
         await focus(pilot, "hours_limit")
         await pilot.press("end", "backspace")
         await settle(pilot)
-        assert app.draft.flexibility.booking.hours_limit == ""
+        hours: object = app.draft.flexibility.booking.hours_limit
+        assert hours == ""
         assert pane.page.kind == "bookings"
         assert "kan inte visas" not in pane.plain_text()
         await pilot.press(*"24")
@@ -135,3 +143,39 @@ async def test_a_page_replaced_by_a_setting_starts_on_its_first_option(tmp_path:
         await settle(pilot)
         assert pane.page.kind == "clinic"
         assert "OpusTandläkarna" in highlighted(pane)
+
+
+# -- Media's logo on the booking page in the preview -----------------------------------------------
+
+
+def with_logo(config: WebConfiguration, logo: str) -> WebConfiguration:
+    media = config.media
+    branding = media.branding.model_copy(update={"logo": logo})
+    return config.model_copy(update={"media": media.model_copy(update={"branding": branding})})
+
+
+async def test_the_logo_shows_at_the_top_of_the_preview(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (500, 200), (20, 90, 160)).save(logo, "PNG")
+    catalogue = demo_catalogue(TODAY)
+    config = demo_configuration(catalogue)
+    app = Host(with_logo(config, str(logo)), catalogue)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.pause()
+        lines = app.query_one(PageLines).plain_lines()
+        first_text = next(i for i, line in enumerate(lines) if "Logga in" in line)
+        assert any(ch in line for line in lines[:first_text] for ch in HALF_BLOCKS)
+        # Unsaved changes show: no logo, then a file that is no image (no crash, no image).
+        app.set_draft(config)
+        await pilot.pause()
+        lines = app.query_one(PageLines).plain_lines()
+        assert not any(ch in line for line in lines for ch in HALF_BLOCKS)
+        bad = tmp_path / "logo.txt"
+        bad.write_text("ingen bild")
+        app.set_draft(with_logo(config, str(bad)))
+        await pilot.pause()
+        lines = app.query_one(PageLines).plain_lines()
+        assert not any(ch in line for line in lines for ch in HALF_BLOCKS)
+        assert "Logga in" in "\n".join(lines)
