@@ -96,6 +96,20 @@ class ClinicList(OptionList):
             box.insert_text_at_cursor(character)
 
 
+class PractitionerList(OptionList):
+    """Behandlare of the chosen clinic: Enter adds one, ctrl+a all."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding(
+            "ctrl+a",
+            "screen.add_all",
+            "Lägg till alla",
+            id="clinics.add_all",
+            tooltip="Lägg till klinikens alla behandlare",
+        ),
+    ]
+
+
 class PublishedList(OptionList):
     """Tillagda behandlare: clinic rows with their practitioners below them."""
 
@@ -182,13 +196,17 @@ class ClinicsScreen(TabScreen):
         return clinics
 
     def _below_clinics(self) -> list[Widget]:
-        practitioners = OptionList(id="practitioner-list", markup=False)
+        practitioners = PractitionerList(id="practitioner-list", markup=False)
         practitioners.border_title = "Behandlare"
-        practitioners.border_subtitle = "Enter = Lägg till"
-        practitioners.tooltip = "Enter lägger till behandlaren under Tillagda behandlare."
+        practitioners.border_subtitle = "Enter = en · ctrl+a = alla"
+        practitioners.tooltip = (
+            "Enter lägger till behandlaren under Tillagda behandlare; ctrl+a lägger till alla."
+        )
         add = Button("Lägg till", id="add", compact=True, variant="primary")
         add.tooltip = "Lägg till den markerade behandlaren under Tillagda behandlare."
-        return [practitioners, add]
+        add_all = Button("Lägg till alla", id="add-all", compact=True)
+        add_all.tooltip = "Lägg till klinikens alla behandlare under Tillagda behandlare (ctrl+a)."
+        return [practitioners, Horizontal(add, add_all, id="add-row")]
 
     def _published_column(self) -> Vertical:
         published = PublishedList(id="published")
@@ -306,28 +324,56 @@ class ClinicsScreen(TabScreen):
             return
         self.add_practitioner(practitioner_list.get_option_at_index(index).id)
 
+    @on(Button.Pressed, "#add-all")
+    def _add_all_pressed(self) -> None:
+        self.action_add_all()
+
+    def action_add_all(self) -> None:
+        """Lägg till alla: every practitioner of the chosen clinic not yet added."""
+        if self.database is None or self.clinic_id is None:
+            return
+        key = (self.database, self.clinic_id)
+        published = self.current_value().clinic(*key)
+        added = {p.practitioner_id for p in published.practitioners} if published else set()
+        ids = [
+            p.practitioner_id
+            for p in self.index.practitioners.get(key, ())
+            if p.practitioner_id not in added
+        ]
+        if not ids:
+            self.notify("Klinikens alla behandlare är redan tillagda.")
+            return
+        self._add(ids)
+        self.notify(f"{len(ids)} behandlare tillagda.")
+
     def add_practitioner(self, practitioner_id: str | None) -> None:
         """Lägg till: the practitioner of the chosen clinic goes under Tillagda behandlare."""
-        if practitioner_id is None or self.database is None or self.clinic_id is None:
+        if practitioner_id is not None:
+            self._add([practitioner_id])
+
+    def _add(self, practitioner_ids: list[str]) -> None:
+        """Add practitioners of the chosen clinic (one edit); unknown or added ones are skipped."""
+        if self.database is None or self.clinic_id is None:
             return
         database, clinic_id = self.database, self.clinic_id
-        source = next(
-            (
-                p
-                for p in self.index.practitioners.get((database, clinic_id), ())
-                if p.practitioner_id == practitioner_id
-            ),
-            None,
-        )
-        if source is None:
+        wanted = set(practitioner_ids)
+        sources = [
+            p
+            for p in self.index.practitioners.get((database, clinic_id), ())
+            if p.practitioner_id in wanted
+        ]
+        if not sources:
             return
         from opus_tui.domain.config import PublishedClinic, PublishedPractitioner
 
         value: ClinicsSettings = self.current_value()
         clinics = list(value.published)
-        entry = PublishedPractitioner(
-            practitioner_id=source.practitioner_id, name=source.name, title=source.title
-        )
+        entries = [
+            PublishedPractitioner(
+                practitioner_id=source.practitioner_id, name=source.name, title=source.title
+            )
+            for source in sources
+        ]
         position = next(
             (
                 i
@@ -343,16 +389,18 @@ class ClinicsScreen(TabScreen):
                     database=database,
                     clinic_id=clinic_id,
                     name=catalogue_clinic.name if catalogue_clinic else clinic_id,
-                    practitioners=[entry],
+                    practitioners=entries,
                 )
             )
             position = len(clinics) - 1
         else:
             clinic = clinics[position]
-            if any(p.practitioner_id == practitioner_id for p in clinic.practitioners):
+            present = {p.practitioner_id for p in clinic.practitioners}
+            entries = [e for e in entries if e.practitioner_id not in present]
+            if not entries:
                 return
             clinics[position] = clinic.model_copy(
-                update={"practitioners": [*clinic.practitioners, entry]}
+                update={"practitioners": [*clinic.practitioners, *entries]}
             )
         self.edit(value.model_copy(update={"published": clinics}))
         self._fill_practitioners()

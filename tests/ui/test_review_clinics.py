@@ -115,3 +115,29 @@ async def test_names_with_brackets_are_shown_as_written(store_url: str) -> None:
         await settle(pilot)
         label = app.screen.query_one("#group-label", Label)
         assert "[vård]" in str(label.render())
+
+
+async def test_add_all_practitioners_of_a_clinic(demo_app) -> None:
+    """ctrl+a (or Lägg till alla) adds the clinic's practitioners not yet added, in one edit."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await add_limhamn(pilot)  # Johan Berg
+        await pilot.press("ctrl+a")  # Sara Nilsson too (Per Holm is inactive)
+        await settle(pilot)
+        limhamn = app.draft.clinics.clinic("Opus Malmö", "2")
+        assert limhamn is not None
+        assert [p.name for p in limhamn.practitioners] == ["Johan Berg", "Sara Nilsson"]
+        draft = app.draft.clinics
+        await pilot.press("ctrl+a")  # nothing left to add
+        await settle(pilot)
+        assert app.draft.clinics is draft
+        # Tandvården Möllan with the button.
+        await focus(pilot, "clinic-list")
+        await pilot.press("home")
+        await focus(pilot, "add-all")
+        await pilot.press("enter")
+        await settle(pilot)
+        mollan = app.draft.clinics.clinic("Opus Malmö", "1")
+        assert mollan is not None
+        assert [p.name for p in mollan.practitioners] == ["Maria Lind", "Johan Berg"]
