@@ -67,17 +67,40 @@ class ConnectionsDraft:
         )
 
 
-def readable(path: str) -> str | None:
-    """Why the file cannot be used, or None."""
+# What a PEM file of each kind holds (the portal client loads PEM only; DER or a .pfx fails
+# later, at the first TLS handshake, with an error that names no field).
+PEM_MARKERS = {
+    "certificate_path": (("-----BEGIN CERTIFICATE-----",), "-----BEGIN CERTIFICATE-----"),
+    "key_path": (
+        (
+            "-----BEGIN PRIVATE KEY-----",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "-----BEGIN EC PRIVATE KEY-----",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+        ),
+        "-----BEGIN … PRIVATE KEY-----",
+    ),
+}
+PEM_READ_LIMIT = 1 << 20  # a certificate chain is a few kB
+
+
+def readable(path: str, kind: str | None = None) -> str | None:
+    """Why the file cannot be used, or None; ``kind`` ("certificate_path" or "key_path")
+    also asks for that PEM content."""
     try:
         with Path(path).expanduser().open("rb") as handle:
-            handle.read(1)
+            head = handle.read(PEM_READ_LIMIT)
     except FileNotFoundError:
         return "filen finns inte"
     except IsADirectoryError:
         return "är en mapp, inte en fil"
     except OSError:
         return "filen kan inte läsas (behörighet?)"
+    if kind in PEM_MARKERS:
+        markers, shown = PEM_MARKERS[kind]
+        text = head.decode("ascii", "replace")
+        if not any(marker in text for marker in markers):
+            return f"är inte en PEM-fil med {shown}"
     return None
 
 
@@ -136,7 +159,7 @@ class ConfigurationScreen(TabScreen):
         cert = settings.certificate
         for name in ("certificate_path", "key_path"):
             path = getattr(cert, name)
-            why = readable(path) if isinstance(path, str) and path.strip() else None
+            why = readable(path, name) if isinstance(path, str) and path.strip() else None
             if why:
                 label = label_of(CertificateSettings, name)
                 found.append(Problem((*PREFIX, "certificate", name), why, "error", path, label))
@@ -497,16 +520,16 @@ class ConfigurationScreen(TabScreen):
 
     def _show_paths(self) -> None:
         cert = self.draft_value.settings.certificate
-        for widget_id, path in (
-            ("#cert-path-state", cert.certificate_path),
-            ("#key-path-state", cert.key_path),
+        for widget_id, name, path in (
+            ("#cert-path-state", "certificate_path", cert.certificate_path),
+            ("#key-path-state", "key_path", cert.key_path),
         ):
             state = self.query_one(widget_id, Static)
             if not path:
                 state.update("Ingen fil vald.")
             else:
-                why = readable(path)
-                state.update(f"✗ {why}" if why else "✓ filen kan läsas")
+                why = readable(path, name)
+                state.update(f"✗ {why}" if why else "✓ PEM-filen kan läsas")
 
     def extra_problems(self) -> Iterable[Problem]:
         return ()

@@ -398,7 +398,7 @@ async def test_configuration_account_and_certificate(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # short relative paths: fewer keys to type
     cert = tmp_path / "client.pem"
-    cert.write_text("-----BEGIN CERTIFICATE-----\n")
+    cert.write_text("-----BEGIN CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n")  # both
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

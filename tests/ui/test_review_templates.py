@@ -229,3 +229,53 @@ async def test_blocked_save_focuses_the_faulty_database_field(make_app) -> None:
         assert screen.query_one("#db-name", Input).value == "Opus Lund"
         shown = [str(n.message) for n in app._notifications]
         assert "ODBC-anslutningssträng (Opus Lund): måste vara minst 1 tecken" in shown
+
+
+async def test_certificate_files_must_be_pem(make_app, store_url: str, tmp_path, monkeypatch):
+    """A DER certificate or a key file without a private key was "✓ filen kan läsas" and saved;
+    publishing then failed at the TLS handshake with no field named."""
+    from textual.widgets import Input, Static
+
+    from opus_tui.store.repository import Store
+
+    monkeypatch.chdir(tmp_path)  # short relative paths: fewer keys to type
+    (tmp_path / "c.der").write_bytes(b"\x30\x82\x03\x1e\x30\x82\x02\x06")
+    (tmp_path / "c.pem").write_text(
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    )
+    (tmp_path / "k.pem").write_text("-----BEGIN EC PRIVATE KEY-----\nMHc\n")
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot, app, "9")
+        screen = app.screen
+        screen.query_one("#connection-tabs", TabbedContent).active = "pane-certificate"
+        await pilot.pause()
+        cert = screen.query_one("#cert-path", Input)
+        cert.focus()
+        await pilot.press(*"c.der", "tab", *"c.pem")  # the key: a certificate
+        await pilot.pause()
+        problems = {p.path[-1]: p for p in screen.section_problems()}
+        assert problems["certificate_path"].message == (
+            "är inte en PEM-fil med -----BEGIN CERTIFICATE-----"
+        )
+        assert problems["certificate_path"].label == "Certifikat"
+        assert (
+            problems["key_path"].message == "är inte en PEM-fil med -----BEGIN … PRIVATE KEY-----"
+        )
+        state = str(screen.query_one("#cert-path-state", Static).render())
+        assert "inte en PEM-fil" in state
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.focused is cert
+        with Store.open(store_url) as store:
+            assert store.load_connections().certificate.certificate_path == ""
+        cert.focus()
+        await pilot.press("ctrl+u", *"c.pem", "tab", "ctrl+u", *"k.pem")
+        await pilot.pause()
+        assert screen.section_problems() == []
+        assert "✓" in str(screen.query_one("#key-path-state", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store.open(store_url) as store:
+        saved = store.load_connections().certificate
+        assert (saved.certificate_path, saved.key_path) == ("c.pem", "k.pem")
