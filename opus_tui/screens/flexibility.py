@@ -62,7 +62,7 @@ class FlexibilityScreen(TabScreen):
             )
             hours.tooltip = help_of(BookingSettings, "hours_limit")
             yield hours
-            yield Label("timmar", id="hours-unit")
+            yield Label("timmar från bokning", id="hours-unit")
         yield FieldError(("flexibility", "booking", "hours_limit"))
 
     def _checkbox(self, group: str, model: type[Section], name: str, value: bool) -> ComposeResult:

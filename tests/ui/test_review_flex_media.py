@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widget import Widget
-from textual.widgets import Checkbox
+from textual.widgets import Checkbox, Label
 
 from opus_tui.app import OpusApp
 from opus_tui.commands.demo import demo_configuration
@@ -145,7 +145,7 @@ async def test_a_page_replaced_by_a_setting_starts_on_its_first_option(tmp_path:
         assert "OpusTandläkarna" in highlighted(pane)
 
 
-# -- Media's logo on the booking page in the preview -----------------------------------------------
+# -- Media's logo on the booking page in the preview -------------------------------------------
 
 
 def with_logo(config: WebConfiguration, logo: str) -> WebConfiguration:
@@ -179,3 +179,18 @@ async def test_the_logo_shows_at_the_top_of_the_preview(tmp_path: Path) -> None:
         lines = app.query_one(PageLines).plain_lines()
         assert not any(ch in line for line in lines for ch in HALF_BLOCKS)
         assert "Logga in" in "\n".join(lines)
+
+
+# -- the manual's words ------------------------------------------------------------------------
+
+
+async def test_hours_row_reads_as_in_the_manual(tmp_path: Path) -> None:
+    """Manual: "Avbokning/ombokning kan inte göras inom [0] timmar från bokning"."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        row = app.screen.query_one("#hours-row")
+        texts = [str(w.render()) for w in row.query(Label)]
+        assert texts == ["Avbokning/ombokning kan inte göras inom", "timmar från bokning"]
