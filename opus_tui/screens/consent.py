@@ -103,10 +103,12 @@ class ConsentTable(DataTable[Text]):
             screen.toggle(self.cursor_coordinate.row, self.cursor_coordinate.column)
 
     def on_key(self, event: events.Key) -> None:
-        """A letter typed in the table continues in the filter above (when there is one)."""
+        """A letter or digit typed in the table continues in the filter above (when there is
+        one); space still ticks."""
         character = event.character
         boxes = self.screen.query("#consent-filter").results(Input)
-        if character and character.isalpha() and (box := next(boxes, None)) is not None:
+        typed = character is not None and character.isprintable() and not character.isspace()
+        if typed and character and (box := next(boxes, None)) is not None:
             event.stop()
             event.prevent_default()
             box.focus()
@@ -133,6 +135,7 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
                 yield Input(
                     placeholder="Filtrera på behandlare eller klinik",
                     compact=True,
+                    select_on_focus=False,  # the letter typed in the table stays
                     id="consent-filter",
                 )
                 yield Static("", id="consent-count", classes="hint")
@@ -193,8 +196,13 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         )
         for count in self.query("#consent-count").results(Static):
             shown, total = len(self.shown), len(matching)
-            more = f" av {total} – skriv för att filtrera" if shown < total else ""
-            count.update(f"Visar {shown}{more} ({len(self.rows)} rader i allt).")
+            if words:
+                text = f"{total} av {len(self.rows)} rader passar filtret"
+            else:
+                text = f"{total} rader"
+            if shown < total:
+                text += f"; de första {shown} visas – skriv för att filtrera"
+            count.update(text + ".")
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_table)

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from textual.widgets import Button, DataTable
+from textual.widgets import Button, DataTable, Input
 
 from opus_tui.app import OpusApp
 from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
 from opus_tui.screens.consent import ConsentScreen
 from opus_tui.store.repository import Store
 from tests.ui.helpers import focus, settle
-
 
 TOWNS = ("Malmö", "Lund", "Umeå", "Kiruna")
 
@@ -105,11 +104,13 @@ async def test_filter_finds_rows_of_a_large_chain(make_app, store_url: str) -> N
         screen = await open_consent(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == SHOW_LIMIT
-        count = str(screen.query_one("#consent-count").render())
-        assert f"av {2 * per_clinic}" in count
-        await pilot.press(*"lund")  # typed in the table: goes to the filter
+        count = screen.query_one("#consent-count")
+        assert f"{2 * per_clinic} rader; de första {SHOW_LIMIT} visas" in str(count.render())
+        await pilot.press(*"lund 1-")  # typed in the table: goes to the filter
         await pilot.pause()
+        assert screen.query_one("#consent-filter", Input).value == "lund 1-"
         assert table.row_count == per_clinic
+        assert f"{per_clinic} av {2 * per_clinic} rader passar" in str(count.render())
         await focus(pilot, "consent-table")
         await pilot.press("space")  # Profilbild of Behandlare 1-0
         await focus(pilot, "ok")
