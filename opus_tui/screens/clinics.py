@@ -322,7 +322,11 @@ class ClinicsScreen(TabScreen):
         if index is None:
             self.notify("Välj en behandlare först.", severity="warning")
             return
-        self.add_practitioner(practitioner_list.get_option_at_index(index).id)
+        option = practitioner_list.get_option_at_index(index)
+        if option.disabled:  # ✓: already under Tillagda behandlare
+            self.notify("Behandlaren är redan tillagd.", severity="warning")
+            return
+        self.add_practitioner(option.id)
 
     @on(Button.Pressed, "#add-all")
     def _add_all_pressed(self) -> None:

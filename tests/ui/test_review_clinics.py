@@ -141,3 +141,16 @@ async def test_add_all_practitioners_of_a_clinic(demo_app) -> None:
         mollan = app.draft.clinics.clinic("Opus Malmö", "1")
         assert mollan is not None
         assert [p.name for p in mollan.practitioners] == ["Maria Lind", "Johan Berg"]
+
+
+async def test_add_button_on_an_added_practitioner_says_so(demo_app) -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # Opus Lund › OpusTandläkarna: Olle (first) is added
+        draft = app.draft.clinics
+        await focus(pilot, "add")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.draft.clinics is draft
+        messages = [n.message for n in app._notifications]
+        assert "Behandlaren är redan tillagd." in messages
