@@ -2046,9 +2046,10 @@ def _first_of(p: Page, s: str) -> Action | None:
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """What to explain: ``kind`` is practitioner, clinic, treatment, time, photo or booking."""
+    """What to explain: ``kind`` is practitioner, clinic, treatment, time, photo, title or
+    booking."""
 
-    kind: Literal["practitioner", "clinic", "treatment", "time", "photo", "booking"]
+    kind: Literal["practitioner", "clinic", "treatment", "time", "photo", "title", "booking"]
     database: str = ""
     clinic_id: str = ""
     practitioner_id: str = ""
@@ -2085,7 +2086,8 @@ def subjects_of(action: Action, choices: Choices) -> list[Subject]:
 
 def parse_subject(catalogue: Catalogue, text: str) -> Subject:
     """``practitioner:Olle Ohlsson``, ``clinic:City Praktiken``, ``treatment:Lagning``,
-    ``photo:Olle Ohlsson@OpusTandläkarna``, ``booking:b1`` (names or ids)."""
+    ``photo:Olle Ohlsson@OpusTandläkarna``, ``title:Olle Ohlsson``, ``booking:b1`` (names or
+    ids)."""
     kind, _, rest = text.partition(":")
     kind = kind.strip()
     rest = rest.strip()
@@ -2105,7 +2107,7 @@ def parse_subject(catalogue: Catalogue, text: str) -> Subject:
             ) or t.name.casefold().startswith(want):
                 return Subject("treatment", t.database, treatment_id=t.treatment_id)
         raise ValueError(f"ingen behandling heter {rest!r}")
-    if kind in ("practitioner", "photo"):
+    if kind in ("practitioner", "photo", "title"):
         name, _, at = rest.partition("@")
         clinic_id = ""
         for p in catalogue.practitioners:
@@ -2215,6 +2217,31 @@ def explain(
         if profile is None or not profile.photo:
             return f"Ingen bild: {name} har ingen profilbild (Behandlare)."
         return f"Bilden på {name} visas (samtycke finns)."
+    if k == "title":
+        if not at:
+            return f"{name} är inte tillagd under Kliniker och visas inte alls."
+        missing = [
+            _clinic_name(ctx, c)
+            for c in at
+            if not config.practitioners.consent(db, pid, c.clinic_id).title
+        ]
+        if missing:
+            return (
+                f"Ingen titel: samtycke för Behandlars titel saknas för {name} på "
+                f"{', '.join(missing)}."
+            )
+        title = next(
+            (
+                _practitioner_title(ctx, c.database, c.clinic_id, p)
+                for c in at
+                for p in c.practitioners
+                if p.practitioner_id == pid
+            ),
+            "",
+        )
+        if not title:
+            return f"Ingen titel: {name} har ingen titel (Kliniker eller Opus)."
+        return f"Titeln på {name} visas: {title} (samtycke finns)."
     if not at:
         return f"{name} är inte tillagd (publicerad) under Kliniker och kan inte lägga ut e-tider."
     if cat_p is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -401,10 +401,10 @@ class PreviewPane(Widget, can_focus=True):
             return ""
         action = actions[min(self.cursor, len(actions) - 1)]
         config, catalogue, now = self.config, self.catalogue, self.now()
-        return "\n".join(
-            bf.explain(config, catalogue, subject, now)
-            for subject in bf.subjects_of(action, self.choices)
-        )
+        subjects = bf.subjects_of(action, self.choices)
+        # a practitioner's title follows the same consent table as the photo
+        subjects += [replace(s, kind="title") for s in subjects if s.kind == "photo"]
+        return "\n".join(bf.explain(config, catalogue, subject, now) for subject in subjects)
 
     def action_explain(self) -> None:
         text = self.explanation()

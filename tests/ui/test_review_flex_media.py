@@ -194,3 +194,20 @@ async def test_hours_row_reads_as_in_the_manual(tmp_path: Path) -> None:
         row = app.screen.query_one("#hours-row")
         texts = [str(w.render()) for w in row.query(Label)]
         assert texts == ["Avbokning/ombokning kan inte göras inom", "timmar från bokning"]
+
+
+# -- "?" explains the title too (the binding's help promises bild, titel, tider) ---
+
+
+async def test_explain_says_why_the_title_is_missing() -> None:
+    catalogue = demo_catalogue(TODAY)
+    app = Host(demo_configuration(catalogue), catalogue)
+    async with app.run_test(size=(100, 40)) as pilot:
+        pane = app.query_one(PreviewPane)
+        pane.focus()
+        await pilot.press("enter", "enter", "down")  # OpusTandläkarna, Undersökning, Olle
+        assert pane.page is not None and pane.page.kind == "practitioner"
+        text = pane.explanation()
+        assert "Ingen titel: samtycke för Behandlars titel saknas för Olle Ohlsson" in text
+        await pilot.press("down")  # Lena Svensson, shown with her title
+        assert "Titeln på Lena Svensson visas: Tandhygienist" in pane.explanation()

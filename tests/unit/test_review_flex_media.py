@@ -42,3 +42,34 @@ def test_a_valid_hours_limit_still_applies() -> None:
     page = bf.page(config, CATALOGUE, logged_in(config), NOW)
     reasons = {o.reason for g in page.groups for o in g.options}
     assert "Kan inte ändras inom 24 timmar" in reasons
+
+
+# -- "?" in the preview: why a practitioner's title is (not) shown ---
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        (
+            "title:Olle Ohlsson@OpusTandläkarna",
+            "Ingen titel: samtycke för Behandlars titel saknas för Olle Ohlsson på "
+            "OpusTandläkarna.",
+        ),
+        ("title:Lena Svensson@OpusTandläkarna", "Titeln på Lena Svensson visas: Tandhygienist"),
+    ],
+)
+def test_explain_says_why_a_title_is_or_is_not_shown(subject: str, expected: str) -> None:
+    assert expected in bf.explain(BASE, CATALOGUE, subject, NOW)
+
+
+def test_explain_title_of_a_practitioner_who_is_not_added() -> None:
+    from tests.unit.test_booking_flow import base_data, config_of
+
+    data = base_data()
+    for clinic in data["clinics"]["published"]:
+        clinic["practitioners"] = [
+            p for p in clinic["practitioners"] if p["name"] != "Olle Ohlsson"
+        ]
+    config = config_of(data)
+    text = bf.explain(config, CATALOGUE, "title:Olle Ohlsson", NOW)
+    assert "inte tillagd under Kliniker" in text
