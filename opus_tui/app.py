@@ -15,7 +15,7 @@ Contract (other parts rely on it):
   ``app.status_changed: Signal[str]`` carries the header's connection state.
 - Tabs are MODES in the manual's order (``opus_tui.screens.TABS``), switched with 1–9 (when focus
   is not in a text field), ctrl+pageup/pagedown and the command palette; alt+1–9 too, also in a
-  text field (``read_esc_digit_as_alt``).
+  text field (``textual_fixes.read_esc_digit_as_alt``).
 - Quitting with unsaved changes asks first (Spara / Kasta / Avbryt).
 - **Publicera** (F9, palette; ``opus_tui/screens/publish.py``) publishes the SAVED configuration;
   ``app.kick_outbox()`` sends queued publications in a worker (also every 30 s and after a save);
@@ -45,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -57,6 +57,7 @@ from opus_tui.commands_palette import OpusCommands
 from opus_tui.resources import stylesheet
 from opus_tui.screens import TAB_BY_MODE, TABS
 from opus_tui.store.location import describe
+from opus_tui.textual_fixes import keep_typing_order, read_esc_digit_as_alt
 
 if TYPE_CHECKING:  # the domain imports pydantic: not before the first frame (issue 8)
     from opus_tui.domain.catalogue import Catalogue
@@ -90,17 +91,6 @@ def _tab_bindings() -> list[Binding]:
                 )
             )
     return bindings
-
-
-def read_esc_digit_as_alt() -> None:
-    """ESC + digit is alt+digit as xterm, tmux, PuTTY and Windows Terminal send it. Textual 8.2.8
-    reads it as a macOS option character instead ("\x1b4" → "¢"), so alt+1–9 never reached the
-    tab bindings, and typed "¢" into a text field."""
-    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
-
-    table = cast(dict[str, object], ANSI_SEQUENCES_KEYS)
-    for digit in "0123456789":
-        table.pop(f"\x1b{digit}", None)
 
 
 class OpusApp(App[int]):
@@ -153,6 +143,7 @@ class OpusApp(App[int]):
         real terminal, not headless)."""
         super().__init__()
         read_esc_digit_as_alt()
+        keep_typing_order()
         self.store_url = store_url
         self.clock: Clock = clock or datetime.now
         self.store: Any = None
