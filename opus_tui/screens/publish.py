@@ -280,6 +280,9 @@ class PublishFlow:
     def __init__(self, app: OpusApp) -> None:
         self.app = app
         self.sending = threading.Lock()  # held while publications are sent
+        # Publicera is comparing or publishing: another F9 then shows no second dialog
+        # (each press made one: three dialogs, three publications of the same plan)
+        self.busy = False
 
     # -- helpers (threads) ------------------------------------------------------------------
     @contextmanager
@@ -332,6 +335,10 @@ class PublishFlow:
     def start(self) -> None:
         if isinstance(self.app.screen, (PublishScreen, ConflictScreen)):
             return
+        if self.busy:
+            self.app.notify("Publicera pågår redan – vänta på portalens svar.", title="Publicera")
+            return
+        self.busy = True
         self.app.set_portal_state("Portal: jämför…")  # until the dialog (or an error) shows
         self.app.run_worker(
             self._prepare, thread=True, group="publish", exit_on_error=False, exclusive=True
@@ -339,13 +346,16 @@ class PublishFlow:
 
     def _prepare(self) -> None:
         try:
-            with self._publisher() as publisher:
-                plan = publisher.prepare()
-        except Exception as exc:
-            self._failed(exc)
-            return
-        self._refresh_status()
-        self.app.call_from_thread(self._show_plan, plan)
+            try:
+                with self._publisher() as publisher:
+                    plan = publisher.prepare()
+            except Exception as exc:
+                self._failed(exc)
+                return
+            self._refresh_status()
+            self.app.call_from_thread(self._show_plan, plan)
+        finally:
+            self.busy = False  # the dialog is on screen by now (call_from_thread waits)
 
     def _show_plan(self, plan: PublishPlan) -> None:
         from opus_tui.screens import TABS
@@ -356,6 +366,7 @@ class PublishFlow:
 
         def confirmed(answer: bool | None) -> None:
             if answer:
+                self.busy = True
                 self.app.set_portal_state("Portal: publicerar…")  # until the outcome shows
                 self.app.run_worker(
                     lambda: self._publish(plan), thread=True, group="publish", exit_on_error=False
@@ -365,16 +376,19 @@ class PublishFlow:
 
     def _publish(self, plan: PublishPlan | None) -> None:
         try:
-            with self._publisher() as publisher:
-                if plan is None:  # Skriv över: built on the portal's current version
-                    plan = publisher.prepare()
-                with self.sending:
-                    outcome = publisher.publish(plan)
-        except Exception as exc:
-            self._failed(exc)
-            return
-        self._refresh_status()
-        self.app.call_from_thread(self._after, outcome)
+            try:
+                with self._publisher() as publisher:
+                    if plan is None:  # Skriv över: built on the portal's current version
+                        plan = publisher.prepare()
+                    with self.sending:
+                        outcome = publisher.publish(plan)
+            except Exception as exc:
+                self._failed(exc)
+                return
+            self._refresh_status()
+            self.app.call_from_thread(self._after, outcome)
+        finally:
+            self.busy = False
 
     def _after(self, outcome: Outcome) -> None:
         if outcome.status == "published":
@@ -397,6 +411,7 @@ class PublishFlow:
 
     def _after_conflict(self, overwrite: bool | None) -> None:
         if overwrite:
+            self.busy = True
             self.app.set_portal_state("Portal: publicerar…")
             self.app.run_worker(
                 lambda: self._publish(None), thread=True, group="publish", exit_on_error=False

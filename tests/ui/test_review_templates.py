@@ -279,3 +279,50 @@ async def test_certificate_files_must_be_pem(make_app, store_url: str, tmp_path,
     with Store.open(store_url) as store:
         saved = store.load_connections().certificate
         assert (saved.certificate_path, saved.key_path) == ("c.pem", "k.pem")
+
+
+async def test_f9_again_while_comparing_shows_one_dialog(make_app, store_url: str) -> None:
+    """F9 pressed again while the portal is slow to answer: each press made its own dialog
+    (three F9, three dialogs, each able to publish the same plan)."""
+    import uuid
+
+    from opus_tui.domain import ConnectionSettings, PortalAccount
+    from opus_tui.domain.connections import API_KEY_SECRET
+    from opus_tui.screens.publish import PublishScreen
+    from opus_tui.store.repository import Store
+    from tests.ui.test_publish import FAST, KEY, Emulator, configuration, wait_for
+
+    emulator = Emulator()
+    emulator.start()
+    store = Store.open(store_url)
+    try:
+        store.save_connections(
+            ConnectionSettings(account=PortalAccount(url=emulator.url)), put={API_KEY_SECRET: KEY}
+        )
+        store.save_config(configuration(f"ui-{uuid.uuid4().hex[:8]}"), summary="test")
+        app: OpusApp = make_app()
+        app.portal_options = {"retry": FAST}
+        async with app.run_test(size=(140, 44)) as pilot:
+            await settle(pilot)
+            emulator.faults(LatencyMs=800)  # a slow portal: the comparison takes a while
+            for _ in range(3):
+                await pilot.press("f9")
+                await pilot.pause(0.2)
+            await settle(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, PublishScreen))
+            await pilot.pause(0.5)
+            dialogs = [s for s in app.screen_stack if isinstance(s, PublishScreen)]
+            assert len(dialogs) == 1
+            shown = [str(n.message) for n in app._notifications]
+            assert "Publicera pågår redan – vänta på portalens svar." in shown
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, PublishScreen)
+            # and F9 works again afterwards
+            emulator.faults(LatencyMs=0)
+            await pilot.press("f9")
+            await settle(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, PublishScreen))
+    finally:
+        store.close()
+        emulator.stop()
