@@ -149,6 +149,7 @@ class ClinicsScreen(TabScreen):
         self.clinic_id: str | None = None  # the clinic chosen under Välj klinik
         self._filter = ""
         self._expanded: int | None = None  # compact mode: the clinic showing its practitioners
+        self._practitioners_of: tuple[str | None, str | None] | None = None  # Behandlare's clinic
 
     # -- composition ----------------------------------------------------------------------------
     def compose_content(self) -> ComposeResult:
@@ -286,7 +287,10 @@ class ClinicsScreen(TabScreen):
         if not self._started:
             return  # first frame: the list is mounted with the rest of the tab
         practitioner_list = self.query_one("#practitioner-list", OptionList)
-        keep = practitioner_list.highlighted
+        # the same clinic again (after Lägg till): keep the cursor; another clinic: start over
+        same = self._practitioners_of == (self.database, self.clinic_id)
+        keep = practitioner_list.highlighted if same else None
+        self._practitioners_of = (self.database, self.clinic_id)
         if self.database is None or self.clinic_id is None:
             practitioner_list.clear_options()
             practitioner_list.border_title = "Behandlare"
@@ -307,8 +311,12 @@ class ClinicsScreen(TabScreen):
             )
         practitioner_list.set_options(options)
         practitioner_list.border_title = f"Behandlare på {clinic.name if clinic else '?'}"
-        if options:
-            practitioner_list.highlighted = min(keep or 0, len(options) - 1)
+        if options and keep is not None:
+            practitioner_list.highlighted = min(keep, len(options) - 1)
+        elif options:  # the first practitioner not yet added (Enter adds it)
+            practitioner_list.highlighted = next(
+                (i for i, o in enumerate(options) if not o.disabled), 0
+            )
 
     # -- adding ---------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#practitioner-list")

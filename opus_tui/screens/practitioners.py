@@ -108,6 +108,7 @@ class PractitionersScreen(TabScreen):
         super().__init__()
         self.chosen: tuple[str, str] | None = None  # (database, practitioner_id)
         self._people: list[tuple[str, str, str, list[str]]] = []  # db, id, name, clinics
+        self._people_of: object = None  # the ClinicsSettings the list was made from
 
     def compose_content(self) -> ComposeResult:
         with Horizontal(id="practitioner-columns"):
@@ -144,7 +145,8 @@ class PractitionersScreen(TabScreen):
         ].description
 
     def on_screen_resume(self) -> None:
-        self._fill_people()
+        if self.opus.draft.clinics is not self._people_of:  # Kliniker changed meanwhile
+            self._fill_people()
         super().on_screen_resume()
 
     # -- the list of practitioners --------------------------------------------------------------
@@ -153,6 +155,7 @@ class PractitionersScreen(TabScreen):
         self._fill_people()
 
     def _fill_people(self) -> None:
+        self._people_of = self.opus.draft.clinics
         people: dict[tuple[str, str], tuple[str, list[str]]] = {}
         for clinic in self.opus.draft.clinics.published:
             for p in clinic.practitioners:
@@ -161,8 +164,11 @@ class PractitionersScreen(TabScreen):
                 clinics.append(clinic.name or clinic.clinic_id)
         self._people = [(db, pid, name, cl) for (db, pid), (name, cl) in people.items()]
         option_list = self.query_one("#people", OptionList)
+        # the database only when there are several (a narrow list cuts long names)
+        several = len({db for db, _, _, _ in self._people}) > 1
         option_list.set_options(
-            Option(f"{name} ({db})", id=f"{db}\x1f{pid}") for db, pid, name, _ in self._people
+            Option(f"{name} ({db})" if several else name, id=f"{db}\x1f{pid}")
+            for db, pid, name, _ in self._people
         )
         keys = [(db, pid) for db, pid, _, _ in self._people]
         if keys:

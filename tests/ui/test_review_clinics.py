@@ -146,7 +146,10 @@ async def test_add_all_practitioners_of_a_clinic(demo_app) -> None:
 async def test_add_button_on_an_added_practitioner_says_so(demo_app) -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)  # Opus Lund › OpusTandläkarna: Olle (first) is added
+        await settle(pilot)  # Opus Lund › OpusTandläkarna
+        await focus(pilot, "practitioner-list")
+        await pilot.press("ctrl+a")  # all of them added: the cursor is on an added one
+        await settle(pilot)
         draft = app.draft.clinics
         await focus(pilot, "add")
         await pilot.press("enter")
@@ -154,3 +157,24 @@ async def test_add_button_on_an_added_practitioner_says_so(demo_app) -> None:
         assert app.draft.clinics is draft
         messages = [n.message for n in app._notifications]
         assert "Behandlaren är redan tillagd." in messages
+
+
+async def test_another_clinic_starts_at_its_first_practitioner_not_added(demo_app) -> None:
+    """The cursor under Behandlare does not keep the row number of the previous clinic."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        practitioners = app.screen.query_one("#practitioner-list", OptionList)
+        # OpusTandläkarna: Olle, Lena, Eva added; Arne is the first not added.
+        assert practitioners.highlighted == 3
+        await focus(pilot, "practitioner-list")
+        await pilot.press("end")
+        await focus(pilot, "database")
+        await pilot.press("enter", "end", "enter")  # Opus Malmö › Tandvården Möllan
+        await settle(pilot)
+        assert practitioners.highlighted == 0
+        await focus(pilot, "practitioner-list")
+        await pilot.press("enter")
+        await settle(pilot)
+        mollan = app.draft.clinics.clinic("Opus Malmö", "1")
+        assert mollan is not None and [p.name for p in mollan.practitioners] == ["Maria Lind"]

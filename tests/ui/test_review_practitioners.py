@@ -1,0 +1,70 @@
+"""Review of Behandlare (rev1): the list of added practitioners."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from opus_tui.app import OpusApp
+from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
+from opus_tui.store.repository import Store
+from tests.ui.helpers import focus, settle
+
+
+def one_database(store_url: str) -> None:
+    clinics = ClinicsSettings(
+        published=[
+            PublishedClinic(
+                database="Kedjan",
+                clinic_id="1",
+                name="Kedjetandvården 0001",
+                group="MALMÖ",
+                practitioners=[
+                    PublishedPractitioner(practitioner_id="10", name="Kerstin Johansson-Lindqvist")
+                ],
+            )
+        ]
+    )
+    with Store.open(store_url) as store:
+        store.save_section("clinics", clinics)
+
+
+async def test_one_database_names_without_it(make_app, store_url: str) -> None:
+    """With one database the list shows the names only (the narrow list cut them)."""
+    one_database(store_url)
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        people = app.screen.query_one("#people", OptionList)
+        assert [str(o.prompt) for o in people.options] == ["Kerstin Johansson-Lindqvist"]
+
+
+async def test_list_rebuilt_only_when_kliniker_changed(make_app, store_url: str) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await focus(pilot, "practitioner-list")
+        await pilot.press("enter")  # Olle Ohlsson (Syd)
+        await pilot.press("2")
+        await settle(pilot)
+        people = app.screen.query_one("#people", OptionList)
+        first = people.options
+        assert [str(o.prompt) for o in first] == ["Olle Ohlsson"]
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert people.options is first  # nothing changed: not rebuilt
+        await pilot.press("1")
+        await settle(pilot)
+        await focus(pilot, "database")
+        await pilot.press("enter", "down", "enter")  # Nord
+        await focus(pilot, "practitioner-list")
+        await pilot.press("enter")  # Karin Berg
+        await pilot.press("2")
+        await settle(pilot)
+        assert [str(o.prompt) for o in people.options] == [
+            "Olle Ohlsson (Syd)",
+            "Karin Berg (Nord)",
+        ]
