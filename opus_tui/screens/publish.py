@@ -141,6 +141,21 @@ def conflict_line(change: Change) -> str:
     return f"{where}: portalen {show_value(change.old)} · lokalt {show_value(change.new)}"
 
 
+def changed_elsewhere(store: Any, plan: PublishPlan) -> bool:
+    """Whether the portal's version is not the one this store last published there (someone
+    else published since): the plan then also undoes their changes, which the dialog says."""
+    if plan.offline or plan.claim_needed or plan.base_etag is None:
+        return False
+    state = store.publish_state()
+    if state is None or state.etag is None:
+        return False
+    try:
+        subdomain = state.config.get("subdomain")
+    except ValueError:
+        return False
+    return bool(subdomain == plan.subdomain and state.etag != plan.base_etag)
+
+
 # --- dialogs -----------------------------------------------------------------------------------
 
 
@@ -152,11 +167,14 @@ class PublishScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "Avbryt", id="publish.cancel", tooltip="Publicera inte"),
     ]
 
-    def __init__(self, plan: PublishPlan, names: Names, unsaved: list[str]) -> None:
+    def __init__(
+        self, plan: PublishPlan, names: Names, unsaved: list[str], changed_elsewhere: bool = False
+    ) -> None:
         super().__init__(classes="dialog")
         self.plan = plan
         self.names = names
         self.unsaved = unsaved
+        self.changed_elsewhere = changed_elsewhere
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -175,6 +193,15 @@ class PublishScreen(ModalScreen[bool]):
                     "Portalen nås inte. Jämfört med senast publicerade version; publiceringen "
                     "väntar i utkorgen och skickas när portalen nås.",
                     id="offline",
+                    classes="note",
+                    markup=False,
+                )
+            if self.changed_elsewhere:
+                yield Static(
+                    "Portalens konfiguration har ändrats sedan den senast publicerades härifrån "
+                    "(av någon annan). Listan jämför med portalens version: det som ändrats där "
+                    "och inte finns lokalt skrivs över.",
+                    id="changed-elsewhere",
                     classes="note",
                     markup=False,
                 )
@@ -349,15 +376,16 @@ class PublishFlow:
             try:
                 with self._publisher() as publisher:
                     plan = publisher.prepare()
+                    elsewhere = changed_elsewhere(publisher.store, plan)
             except Exception as exc:
                 self._failed(exc)
                 return
             self._refresh_status()
-            self.app.call_from_thread(self._show_plan, plan)
+            self.app.call_from_thread(self._show_plan, plan, elsewhere)
         finally:
             self.busy = False  # the dialog is on screen by now (call_from_thread waits)
 
-    def _show_plan(self, plan: PublishPlan) -> None:
+    def _show_plan(self, plan: PublishPlan, elsewhere: bool = False) -> None:
         from opus_tui.screens import TABS
 
         dirty = self.app.dirty_modes()
@@ -372,7 +400,7 @@ class PublishFlow:
                     lambda: self._publish(plan), thread=True, group="publish", exit_on_error=False
                 )
 
-        self.app.push_screen(PublishScreen(plan, names, unsaved), confirmed)
+        self.app.push_screen(PublishScreen(plan, names, unsaved, elsewhere), confirmed)
 
     def _publish(self, plan: PublishPlan | None) -> None:
         try:

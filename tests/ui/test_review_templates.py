@@ -326,3 +326,68 @@ async def test_f9_again_while_comparing_shows_one_dialog(make_app, store_url: st
     finally:
         store.close()
         emulator.stop()
+
+
+async def test_dialog_says_when_the_portal_was_changed_elsewhere(
+    make_app, store_url: str, tmp_path
+) -> None:
+    """Someone else published after us: Publicera compared with the portal's version and
+    listed their change as one of ours to make (their script '…' → ''), with nothing saying
+    that publishing undoes someone else's work."""
+    import uuid
+
+    from opus_tui.domain import ConnectionSettings, PortalAccount
+    from opus_tui.domain import config as dc
+    from opus_tui.domain.connections import API_KEY_SECRET
+    from opus_tui.screens.publish import PublishScreen
+    from opus_tui.services.portal import PortalClient
+    from opus_tui.services.publisher import Publisher
+    from opus_tui.store.repository import Store
+    from tests.ui.test_publish import FAST, KEY, Emulator, configuration, static_text, wait_for
+
+    emulator = Emulator()
+    emulator.start()
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    ours, theirs = Store.open(store_url), Store.open(f"sqlite:///{tmp_path / 'theirs.db'}")
+    try:
+        for store in (ours, theirs):
+            store.save_connections(
+                ConnectionSettings(account=PortalAccount(url=emulator.url)),
+                put={API_KEY_SECRET: KEY},
+            )
+            store.save_config(configuration(name), summary="test")
+        with PortalClient(emulator.url, KEY, retry=FAST) as client:
+            publisher = Publisher(ours, client)
+            assert publisher.publish(publisher.prepare()).status == "published"
+        ours.save_config(configuration(name, hours=5), summary="vår ändring")
+        app: OpusApp = make_app()
+        app.portal_options = {"retry": FAST}
+        async with app.run_test(size=(140, 44)) as pilot:
+            await settle(pilot)
+            await pilot.press("f9")
+            await settle(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, PublishScreen))
+            assert not app.screen.query("#changed-elsewhere")  # only our change
+            await pilot.press("escape")
+            await settle(pilot)
+            # someone else publishes a script from another store
+            theirs.save_config(
+                configuration(name).model_copy(
+                    update={"advanced": dc.AdvancedSettings(analytics_script="<script></script>")}
+                ),
+                summary="deras",
+            )
+            with PortalClient(emulator.url, KEY, retry=FAST) as client:
+                publisher = Publisher(theirs, client)
+                assert publisher.publish(publisher.prepare()).status == "published"
+            await pilot.press("f9")
+            await settle(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, PublishScreen))
+            assert "har ändrats sedan den senast publicerades härifrån" in static_text(
+                app, "#changed-elsewhere"
+            )
+            assert "Webbanalys-script" in static_text(app, "#change-list")
+    finally:
+        ours.close()
+        theirs.close()
+        emulator.stop()
