@@ -68,3 +68,16 @@ async def test_list_rebuilt_only_when_kliniker_changed(make_app, store_url: str)
             "Olle Ohlsson (Syd)",
             "Karin Berg (Nord)",
         ]
+
+
+async def test_list_title_not_cut_beside_the_preview(make_app, store_url: str) -> None:
+    """At 120 columns the preview takes its share; the list still shows its whole title."""
+    one_database(store_url)
+    app: OpusApp = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        people = app.screen.query_one("#people", OptionList)
+        assert app.screen.has_class("-wide")
+        assert people.outer_size.width >= len("╭─ Tillagda behandlare ─╮")
