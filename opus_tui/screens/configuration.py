@@ -7,11 +7,13 @@ are never shown again (only "sparat")."""
 
 from __future__ import annotations
 
+import ipaddress
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from textual import on, work
@@ -104,6 +106,20 @@ def readable(path: str, kind: str | None = None) -> str | None:
     return None
 
 
+def plain_http_elsewhere(url: str) -> bool:
+    """An http:// address of another machine: the portal client refuses it (the API key would
+    travel in clear text), so Spara does too instead of the first Publicera."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "http" or not parts.hostname:
+        return False
+    if parts.hostname == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return True
+
+
 class ConfigurationScreen(TabScreen):
     SECTION = "connections"
     CSS_PATH = stylesheet("configuration.tcss")
@@ -156,6 +172,18 @@ class ConfigurationScreen(TabScreen):
         except ValidationError as exc:
             found += problems_from_validation_error(exc, ConnectionSettings, PREFIX)
         found = [self._named(p) for p in found]
+        url = settings.account.url
+        if isinstance(url, str) and plain_http_elsewhere(url):
+            found.append(
+                Problem(
+                    (*PREFIX, "account", "url"),
+                    "måste börja med https:// (http:// går bara till den här datorn, "
+                    "t.ex. portalemulatorn på 127.0.0.1)",
+                    "error",
+                    url,
+                    label_of(PortalAccount, "url"),
+                )
+            )
         cert = settings.certificate
         for name in ("certificate_path", "key_path"):
             path = getattr(cert, name)

@@ -391,3 +391,36 @@ async def test_dialog_says_when_the_portal_was_changed_elsewhere(
         ours.close()
         theirs.close()
         emulator.stop()
+
+
+async def test_portal_address_over_http_only_to_this_machine(make_app, store_url: str) -> None:
+    """http://portal.example.se was saved, and refused only at the first Publicera."""
+    from textual.widgets import Input
+
+    from opus_tui.store.repository import Store
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot, app, "9")
+        screen = app.screen
+        screen.query_one("#connection-tabs", TabbedContent).active = "pane-account"
+        await pilot.pause()
+        url = screen.query_one("#account-url", Input)
+        url.focus()
+        await pilot.press("ctrl+u", *"http://portal.example.se")
+        await pilot.pause()
+        (problem,) = screen.section_problems()
+        assert problem.label == "Portalens adress"
+        assert problem.message.startswith("måste börja med https://")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with Store.open(store_url) as store:
+            assert store.load_connections().account.url != "http://portal.example.se"
+        for ok in ("http://127.0.0.1:8765", "http://localhost:8765", "https://portal.example.se"):
+            await pilot.press("ctrl+u", *ok)
+            await pilot.pause()
+            assert screen.section_problems() == [], ok
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store.open(store_url) as store:
+        assert store.load_connections().account.url == "https://portal.example.se"
