@@ -177,7 +177,7 @@ class ClinicsScreen(TabScreen):
 
     def _above_clinics(self) -> list[Widget]:
         clinic_filter = Input(
-            placeholder="Välj klinik – skriv för att filtrera",
+            placeholder="Filtrera: namn, ort eller id",  # fits beside the preview
             compact=True,
             select_on_focus=False,
             id="clinic-filter",
