@@ -502,7 +502,8 @@ class ClinicsScreen(TabScreen):
             return
         value: ClinicsSettings = self.current_value()
         clinics = list(value.published)
-        clinics[index] = clinics[index].model_copy(update={"group": event.value})
+        # without outer spaces: "MALMÖ " would be a heading of its own on the booking page
+        clinics[index] = clinics[index].model_copy(update={"group": event.value.strip()})
         self.edit(value.model_copy(update={"published": clinics}))
         self._relabel_clinic(index)
 

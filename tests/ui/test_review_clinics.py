@@ -178,3 +178,21 @@ async def test_another_clinic_starts_at_its_first_practitioner_not_added(demo_ap
         await settle(pilot)
         mollan = app.draft.clinics.clinic("Opus Malmö", "1")
         assert mollan is not None and [p.name for p in mollan.practitioners] == ["Maria Lind"]
+
+
+async def test_group_kept_without_outer_spaces(demo_app) -> None:
+    """'MALMÖ ' and 'MALMÖ' are one heading: the group is kept without outer spaces, while
+    the field keeps what is typed (a space between words still works)."""
+    from textual.widgets import Input
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await focus(pilot, "group")  # OpusTandläkarna (LUND)
+        await pilot.press("ctrl+u", *" MALMÖ ")
+        await settle(pilot)
+        assert app.draft.clinics.published[0].group == "MALMÖ"
+        await pilot.press(*"SYD")
+        await settle(pilot)
+        assert app.draft.clinics.published[0].group == "MALMÖ SYD"
+        assert app.screen.query_one("#group", Input).value == " MALMÖ SYD"
