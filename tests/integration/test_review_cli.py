@@ -172,3 +172,38 @@ def _env(tmp_path: Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
+
+
+def test_import_of_one_section_leaves_the_others_alone(
+    run: Run, demo_store: Path, tmp_path: Path
+) -> None:
+    """A file with only [email] reset every other tab to its defaults (clinics, subdomain, …
+    gone), with one warning about the subdomain to show for it."""
+    before = ok(run("export", "-", store=demo_store)).stdout
+    part = tmp_path / "epost.toml"
+    part.write_text('[email]\nsender = "bokning@opus.se"\n', encoding="utf-8")
+    result = ok(run("import", str(part), store=demo_store))
+    assert "lämnades orörda: Underdomän, Kliniker, Behandlare, Flexibilitet" in result.stdout
+    assert "E-post: Avsändare" in result.stdout
+    after = ok(run("export", "-", store=demo_store)).stdout
+    sender = next(line for line in before.splitlines() if line.startswith("sender = "))
+    assert after == before.replace(sender, 'sender = "bokning@opus.se"')
+    assert revisions(demo_store) == 2
+    # the whole [email] section is the file's: its templates are the defaults (empty)
+    ok(run("restore", "1", store=demo_store))
+    part.write_text('[email]\nnew_booking = "Hej {patient_name}"\n', encoding="utf-8")
+    ok(run("import", str(part), store=demo_store))
+    after = ok(run("export", "-", store=demo_store)).stdout
+    assert 'new_booking = "Hej {patient_name}"' in after
+    assert 'sender = ""' in after
+    assert 'name = "tandmottagningen"' in after
+
+
+def test_import_without_changes_saves_no_revision(
+    run: Run, demo_store: Path, tmp_path: Path
+) -> None:
+    same = tmp_path / "same.toml"
+    ok(run("export", str(same), store=demo_store))
+    result = ok(run("import", str(same), store=demo_store))
+    assert "inga ändringar; ingen revision sparades" in result.stdout
+    assert revisions(demo_store) == 1
