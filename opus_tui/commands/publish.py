@@ -47,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
 
     from opus_tui.domain.diff import show_value
     from opus_tui.services.portal import PortalError
-    from opus_tui.services.publisher import Conflict, Publisher, client_from_store
+    from opus_tui.services.publisher import (
+        CHANGED_ELSEWHERE,
+        Conflict,
+        Publisher,
+        changed_elsewhere,
+        client_from_store,
+    )
 
     def print_conflict(conflict: Conflict) -> None:
         print("Konfigurationen har ändrats på portalen. Skillnader (portalen → lokalt):")
@@ -78,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
                     if queued.status == "published":
                         print(f"Köade publiceringar skickade: {queued.sent}.")
                 plan = publisher.prepare(upload=not args.dry_run)
+                if changed_elsewhere(store, plan):
+                    print(f"notering: {CHANGED_ELSEWHERE}")
                 for line in plan.describe():
                     print(line)
                 for note in plan.notes:

@@ -141,21 +141,6 @@ def conflict_line(change: Change) -> str:
     return f"{where}: portalen {show_value(change.old)} · lokalt {show_value(change.new)}"
 
 
-def changed_elsewhere(store: Any, plan: PublishPlan) -> bool:
-    """Whether the portal's version is not the one this store last published there (someone
-    else published since): the plan then also undoes their changes, which the dialog says."""
-    if plan.offline or plan.claim_needed or plan.base_etag is None:
-        return False
-    state = store.publish_state()
-    if state is None or state.etag is None:
-        return False
-    try:
-        subdomain = state.config.get("subdomain")
-    except ValueError:
-        return False
-    return bool(subdomain == plan.subdomain and state.etag != plan.base_etag)
-
-
 # --- dialogs -----------------------------------------------------------------------------------
 
 
@@ -197,10 +182,10 @@ class PublishScreen(ModalScreen[bool]):
                     markup=False,
                 )
             if self.changed_elsewhere:
+                from opus_tui.services.publisher import CHANGED_ELSEWHERE
+
                 yield Static(
-                    "Portalens konfiguration har ändrats sedan den senast publicerades härifrån "
-                    "(av någon annan). Listan jämför med portalens version: det som ändrats där "
-                    "och inte finns lokalt skrivs över.",
+                    CHANGED_ELSEWHERE,
                     id="changed-elsewhere",
                     classes="note",
                     markup=False,
@@ -372,11 +357,13 @@ class PublishFlow:
         )
 
     def _prepare(self) -> None:
+        from opus_tui.services.publisher import changed_elsewhere
+
         try:
             try:
                 with self._publisher() as publisher:
                     plan = publisher.prepare()
-                    elsewhere = changed_elsewhere(publisher.store, plan)
+                    elsewhere = changed_elsewhere(publisher.store, plan)  # the same store
             except Exception as exc:
                 self._failed(exc)
                 return

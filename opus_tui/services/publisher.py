@@ -182,6 +182,29 @@ def status_label(store: Store) -> str:
     return {"published": "publicerad", "conflict": "konflikt"}.get(status, "ej publicerad")
 
 
+def changed_elsewhere(store: Store, plan: PublishPlan) -> bool:
+    """Whether the portal's version is not the one this store last published there (someone
+    else published since): the plan, compared with the portal's version, then also undoes their
+    changes, which Publicera and ``opus-tui publish`` say."""
+    if plan.offline or plan.claim_needed or plan.base_etag is None:
+        return False
+    state = store.publish_state()
+    if state is None or state.etag is None:
+        return False
+    try:
+        subdomain = state.config.get("subdomain")
+    except ValueError:
+        return False
+    return bool(subdomain == plan.subdomain and state.etag != plan.base_etag)
+
+
+CHANGED_ELSEWHERE = (
+    "Portalens konfiguration har ändrats sedan den senast publicerades härifrån (av någon "
+    "annan). Listan jämför med portalens version: det som ändrats där och inte finns lokalt "
+    "skrivs över."
+)
+
+
 def _sniff(data: bytes) -> str | None:
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"

@@ -207,3 +207,51 @@ def test_import_without_changes_saves_no_revision(
     result = ok(run("import", str(same), store=demo_store))
     assert "inga ändringar; ingen revision sparades" in result.stdout
     assert revisions(demo_store) == 1
+
+
+def test_publish_says_when_someone_else_published_since(tmp_path: Path) -> None:
+    """Both Publicera and ``opus-tui publish`` compare with the portal's current version, so
+    another store's publication shows up as changes of ours ('…' → '') with nothing saying so
+    (services.publisher.changed_elsewhere, new)."""
+    import io
+    import uuid
+    from contextlib import redirect_stdout
+
+    from opus_tui.cli import main
+    from opus_tui.domain import ConnectionSettings, PortalAccount
+    from opus_tui.domain import config as dc
+    from opus_tui.domain.connections import API_KEY_SECRET
+    from opus_tui.services.portal_emulator import running_emulator
+    from opus_tui.store import open_store
+    from tests.integration.test_publisher import KEY, configuration
+
+    def publish(path: Path, *options: str) -> str:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert main(["--store", str(path), "publish", *options]) == 0
+        return out.getvalue()
+
+    name = f"andra-{uuid.uuid4().hex[:8]}"
+    ours, theirs = tmp_path / "ours.sqlite", tmp_path / "theirs.sqlite"
+    with running_emulator(api_keys=[KEY], seed=3) as emulator:
+        for path in (ours, theirs):
+            with open_store(str(path)) as store:
+                store.save_connections(ConnectionSettings(account=PortalAccount(url=emulator.url)))
+                store.set_secret(API_KEY_SECRET, KEY)
+                store.save_config(configuration(name, 1), summary="test")
+        assert "Publicerat" in publish(ours)
+        with open_store(str(ours)) as store:
+            store.save_config(configuration(name, 2), summary="vår")
+        assert "notering: Portalens konfiguration har ändrats" not in publish(ours, "--dry-run")
+        with open_store(str(theirs)) as store:
+            theirs_config = configuration(name, 1).model_copy(
+                update={"advanced": dc.AdvancedSettings(analytics_script="<script></script>")}
+            )
+            store.save_config(theirs_config, summary="deras")
+        assert "Publicerat" in publish(theirs)
+        dry = publish(ours, "--dry-run")
+        assert "notering: Portalens konfiguration har ändrats sedan den senast" in dry
+        assert "Webbanalys-script '<script></script>' → ''" in dry
+        assert "Publicerat" in publish(ours)
+        again = publish(ours, "--dry-run")  # ours is the portal's version again
+        assert "har ändrats sedan" not in again
