@@ -34,7 +34,7 @@ from opus_tui.domain.config import WebConfiguration
 from opus_tui.services import booking_flow as bf
 
 SOURCE_LABELS = {"database": "Opus-databasen", "snapshot": "sparad ögonblicksbild", "demo": "demo"}
-PHOTO_MIN_WIDTH = 44  # columns needed before photos are drawn
+PHOTO_MIN_WIDTH = 30  # columns needed before photos are drawn (the pane beside a tab has 43)
 PHOTO_CELLS = (8, 5)  # width, height in cells
 LOGO_CELLS = (24, 4)  # the logo above the page, fitted inside
 INLINE_INDEX_TIMES = 50_000  # larger catalogues are indexed in a thread

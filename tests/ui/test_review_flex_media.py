@@ -211,3 +211,30 @@ async def test_explain_says_why_the_title_is_missing() -> None:
         assert "Ingen titel: samtycke för Behandlars titel saknas för Olle Ohlsson" in text
         await pilot.press("down")  # Lena Svensson, shown with her title
         assert "Titeln på Lena Svensson visas: Tandhygienist" in pane.explanation()
+
+
+# -- photos in the pane beside the tab (120 columns: the pane is 48 wide) --------------------------
+
+
+async def test_photos_show_in_the_pane_beside_the_tab(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from opus_tui.store.repository import Store
+    from tests.ui.test_preview_pane import with_photo
+
+    photo = tmp_path / "olle.jpg"
+    Image.new("RGB", (30, 40), (200, 40, 40)).save(photo, "JPEG")
+    url, config = demo_store(tmp_path, any_clinic=False)
+    with Store.open(url) as store:
+        store.save_config(with_photo(config, photo, consent=True), summary="test")
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        pane = pane_of(app)
+        await focus(pilot, "preview-pane")
+        await pilot.press("enter", "enter")  # OpusTandläkarna, Undersökning
+        assert pane.page is not None and pane.page.kind == "practitioner"
+        lines = pane.query_one(PageLines).plain_lines()
+        assert any(ch in line for line in lines for ch in HALF_BLOCKS)
