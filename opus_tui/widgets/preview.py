@@ -588,8 +588,9 @@ class PreviewPane(Widget, can_focus=True):
         return self._photos[key]
 
     def _logo(self, path: str, width: int) -> RenderableType | None:
-        """Media's logo (PNG or JPEG), redrawn when the file changes; None when it cannot be
-        shown (too narrow, missing, no image: the Media tab names the problem)."""
+        """Media's logo (PNG or JPEG), drawn off the UI thread (a logo file may be large) and
+        again when the file changes; None until drawn or when it cannot be shown (too narrow,
+        missing, no image: the Media tab names the problem)."""
         w, h = LOGO_CELLS
         if width < w:
             return None
@@ -602,13 +603,23 @@ class PreviewPane(Widget, can_focus=True):
         if key not in self._photos:
             self._photos[key] = None
             if changed >= 0:
-                try:
-                    from opus_tui.services.images import terminal_image
-
-                    self._photos[key] = terminal_image(file, w, h)
-                except Exception:  # unreadable image: no logo, the page stays
-                    self._photos[key] = None
+                self._draw_logo(key, file)
         return self._photos[key]
+
+    @work(thread=True, group="preview-logo", exit_on_error=False)
+    def _draw_logo(self, key: tuple[str, int, int], file: Path) -> None:
+        try:
+            from opus_tui.services.images import terminal_image
+
+            image = terminal_image(file, key[1], key[2])
+        except Exception:  # unreadable image: no logo, the page stays
+            return
+        self.app.call_from_thread(self._logo_drawn, key, image)
+
+    def _logo_drawn(self, key: tuple[str, int, int], image: RenderableType) -> None:
+        self._photos[key] = image
+        if self.page is not None and self.page.logo:
+            self._paint()
 
     def on_focus(self, _event: events.Focus) -> None:
         self._paint()

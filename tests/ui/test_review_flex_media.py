@@ -163,19 +163,19 @@ async def test_the_logo_shows_at_the_top_of_the_preview(tmp_path: Path) -> None:
     config = demo_configuration(catalogue)
     app = Host(with_logo(config, str(logo)), catalogue)
     async with app.run_test(size=(100, 60)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         lines = app.query_one(PageLines).plain_lines()
         first_text = next(i for i, line in enumerate(lines) if "Logga in" in line)
         assert any(ch in line for line in lines[:first_text] for ch in HALF_BLOCKS)
         # Unsaved changes show: no logo, then a file that is no image (no crash, no image).
         app.set_draft(config)
-        await pilot.pause()
+        await settle(pilot)
         lines = app.query_one(PageLines).plain_lines()
         assert not any(ch in line for line in lines for ch in HALF_BLOCKS)
         bad = tmp_path / "logo.txt"
         bad.write_text("ingen bild")
         app.set_draft(with_logo(config, str(bad)))
-        await pilot.pause()
+        await settle(pilot)
         lines = app.query_one(PageLines).plain_lines()
         assert not any(ch in line for line in lines for ch in HALF_BLOCKS)
         assert "Logga in" in "\n".join(lines)
