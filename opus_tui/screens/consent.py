@@ -155,8 +155,8 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(ConsentTable)
-        table.add_column("Behandlare", key="practitioner")
-        table.add_column("Klinik", key="clinic")
+        table.add_column("Namn på behandlaren", key="practitioner")  # the manual's headings
+        table.add_column("Namn på kliniken", key="clinic")
         table.add_column(PHOTO, key="photo")
         table.add_column(TITLE, key="title")
         self._fill("")

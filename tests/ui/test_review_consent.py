@@ -140,3 +140,17 @@ async def test_names_are_shown_as_written(make_app, store_url: str) -> None:
         table = screen.query_one(DataTable)
         cells = [str(c) for c in table.get_row_at(0)]
         assert cells[:2] == ["Anna [vik]", "Klinik [bold]Syd"]
+
+
+async def test_headings_are_the_manuals(chain_app) -> None:
+    app = chain_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        table = screen.query_one(DataTable)
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert labels == [
+            "Namn på behandlaren",
+            "Namn på kliniken",
+            "Profilbild",
+            "Behandlars titel",
+        ]
