@@ -32,6 +32,11 @@ from opus_tui.widgets.image_view import ImageView
 
 TEXT_MAX = max_length_of(PractitionerProfile, "text") or 100
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+# the manual's note under the photo; larger photos are fitted when published
+PHOTO_NOTE = (
+    f"* Maxstorlek på bild som laddas upp är {PHOTO_MAX_BYTES // 1024} kb "
+    "(större bilder anpassas vid publicering)."
+)
 
 
 def photo_info(reference: str) -> str:
@@ -127,6 +132,7 @@ class PractitionersScreen(TabScreen):
                     with Vertical(id="photo-text"):
                         yield Static("", id="photo-info", markup=False)
                         yield Static("", id="photo-fit", markup=False)
+                        yield Static(PHOTO_NOTE, id="photo-note", markup=False)
                 yield FieldError(("practitioners", "profiles", -1, "photo"), id="photo-error")
                 yield FieldLabel(PractitionerProfile, "text")
                 yield Input(placeholder="t.ex. Specialist i ortodonti", compact=True, id="text")

@@ -81,3 +81,17 @@ async def test_list_title_not_cut_beside_the_preview(make_app, store_url: str) -
         people = app.screen.query_one("#people", OptionList)
         assert app.screen.has_class("-wide")
         assert people.outer_size.width >= len("╭─ Tillagda behandlare ─╮")
+
+
+async def test_the_manuals_photo_note_is_shown(make_app, store_url: str) -> None:
+    from textual.widgets import Static
+
+    one_database(store_url)
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        note = app.screen.query_one("#photo-note", Static)
+        assert "* Maxstorlek på bild som laddas upp är 25 kb" in str(note.render())
+        assert note.region.height > 0
