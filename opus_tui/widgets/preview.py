@@ -67,6 +67,28 @@ def _tiny_catalogue(today: date) -> Catalogue:
     )
 
 
+def _explain_any(action: bf.Action) -> str:
+    """Why a "Vilken … som helst" option is on the page: the Flexibilitet setting."""
+    from opus_tui.domain.config import GeneralSettings
+    from opus_tui.domain.fields import label_of
+
+    if action.kind != "choose":
+        return ""
+    if action.step == bf.CLINIC and action.value.startswith(bf.ANY_CLINIC_PREFIX):
+        group = action.value.removeprefix(bf.ANY_CLINIC_PREFIX)
+        where = f" i gruppen {group}" if group else ""
+        return (
+            f"Visas eftersom {label_of(GeneralSettings, 'any_clinic')} är aktiverad "
+            f"(Flexibilitet): lediga tider söks på alla kliniker{where}."
+        )
+    if action.step == bf.PRACTITIONER and action.value == bf.ANY_PRACTITIONER:
+        return (
+            f"Visas eftersom {label_of(GeneralSettings, 'any_practitioner')} är aktiverad "
+            "(Flexibilitet): lediga tider söks hos alla behandlare."
+        )
+    return ""
+
+
 @dataclass
 class _Body:
     blocks: list[RenderableType] = field(default_factory=list)
@@ -404,7 +426,8 @@ class PreviewPane(Widget, can_focus=True):
         subjects = bf.subjects_of(action, self.choices)
         # a practitioner's title follows the same consent table as the photo
         subjects += [replace(s, kind="title") for s in subjects if s.kind == "photo"]
-        return "\n".join(bf.explain(config, catalogue, subject, now) for subject in subjects)
+        lines = [bf.explain(config, catalogue, subject, now) for subject in subjects]
+        return "\n".join(lines) or _explain_any(action)
 
     def action_explain(self) -> None:
         text = self.explanation()

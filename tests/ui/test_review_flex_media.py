@@ -238,3 +238,22 @@ async def test_photos_show_in_the_pane_beside_the_tab(tmp_path: Path) -> None:
         assert pane.page is not None and pane.page.kind == "practitioner"
         lines = pane.query_one(PageLines).plain_lines()
         assert any(ch in line for line in lines for ch in HALF_BLOCKS)
+
+
+async def test_explain_names_the_setting_behind_an_any_option(tmp_path: Path) -> None:
+    url, _ = demo_store(tmp_path, any_clinic=True)
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        pane = pane_of(app)
+        await focus(pilot, "preview-pane")
+        assert "Vilken som helst: LUND" in highlighted(pane)
+        text = pane.explanation()
+        assert "Visa 'Vilken klinik som helst' är aktiverad (Flexibilitet)" in text
+        await pilot.press("down", "enter", "enter")  # OpusTandläkarna, Undersökning
+        assert pane.page is not None and pane.page.kind == "practitioner"
+        assert "Vilken behandlare som helst" in highlighted(pane)
+        text = pane.explanation()
+        assert "Visa 'Vilken behandlare som helst' är aktiverad (Flexibilitet)" in text
