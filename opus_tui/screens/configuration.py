@@ -171,6 +171,7 @@ class ConfigurationScreen(TabScreen):
             ConnectionSettings.model_validate(data)
         except ValidationError as exc:
             found += problems_from_validation_error(exc, ConnectionSettings, PREFIX)
+        found += self._schema_map_problems()
         found = [self._named(p) for p in found]
         url = settings.account.url
         if isinstance(url, str) and plain_http_elsewhere(url):
@@ -191,6 +192,28 @@ class ConfigurationScreen(TabScreen):
             if why:
                 label = label_of(CertificateSettings, name)
                 found.append(Problem((*PREFIX, "certificate", name), why, "error", path, label))
+        return found
+
+    def _schema_map_problems(self) -> list[Problem]:
+        """A database's own schema map must be a readable, valid mapping (it was saved as
+        typed, and failed only at Testa anslutning or the catalogue fetch)."""
+        from opus_tui.services.schema_map import SchemaMap, SchemaMapError
+
+        found: list[Problem] = []
+        label = label_of(DatabaseProfile, "schema_map")
+        for index, profile in enumerate(self.draft_value.settings.databases):
+            path = profile.schema_map
+            if not isinstance(path, str) or not path.strip():
+                continue
+            why = readable(path)
+            if why is None:
+                try:
+                    SchemaMap.load(Path(path).expanduser())
+                except SchemaMapError as exc:
+                    why = str(exc)
+            if why:
+                key = (*PREFIX, "databases", index, "schema_map")
+                found.append(Problem(key, why, "error", path, label))
         return found
 
     def _named(self, problem: Problem) -> Problem:

@@ -3,6 +3,8 @@ would: the merge-field picker, focus order, the publishing state."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Select, TabbedContent
 
 from opus_tui.app import OpusApp
@@ -424,3 +426,49 @@ async def test_portal_address_over_http_only_to_this_machine(make_app, store_url
         await settle(pilot)
     with Store.open(store_url) as store:
         assert store.load_connections().account.url == "https://portal.example.se"
+
+
+async def test_schema_map_must_be_a_readable_mapping(
+    make_app, store_url: str, tmp_path, monkeypatch
+) -> None:
+    """Schemamappning was saved as typed: a missing file or a broken mapping showed up only at
+    Testa anslutning or the catalogue fetch."""
+    from textual.widgets import Input
+
+    from opus_tui.store.repository import Store
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fel.toml").write_text("[tabeller\n", encoding="utf-8")
+    default = Path(__file__).parents[2] / "opus_tui" / "services" / "schema_map.toml"
+    (tmp_path / "ok.toml").write_text(default.read_text(encoding="utf-8"), encoding="utf-8")
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot, app, "9")
+        screen = app.screen
+        screen.query_one("#db-new").press()
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"Opus", "tab", *"DSN=opus")
+        schema = screen.query_one("#db-schema", Input)
+        schema.focus()
+        await pilot.press(*"saknas.toml")
+        await pilot.pause()
+        (problem,) = screen.section_problems()
+        assert problem.key == "connections.databases[0].schema_map"
+        assert (problem.label, problem.message) == ("Schemamappning (Opus)", "filen finns inte")
+        await pilot.press("ctrl+u", *"fel.toml")
+        await pilot.pause()
+        (problem,) = screen.section_problems()
+        assert "inte giltig TOML" in problem.message
+        screen.query_one("#db-name", Input).focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.focused is schema
+        with Store.open(store_url) as store:
+            assert store.load_connections().databases == []
+        await pilot.press("ctrl+u", *"ok.toml")
+        await pilot.pause()
+        assert screen.section_problems() == []
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store.open(store_url) as store:
+        assert store.load_connections().databases[0].schema_map == "ok.toml"
