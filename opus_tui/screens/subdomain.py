@@ -27,6 +27,19 @@ LABEL = label_of(SubdomainSettings, "name")
 UNCHECKED = "tillgängligheten är okontrollerad"
 
 
+def subdomain_of(raw: str) -> str:
+    """The name as stored: lower case, without spaces, and without the rest of the address
+    when the whole booking-page address is pasted ("https://x.opusdentalonline.com/" → "x")."""
+    name = raw.strip().lower()
+    for scheme in ("https://", "http://"):
+        name = name.removeprefix(scheme)
+    name = name.rstrip("/")
+    suffix = f".{PORTAL_DOMAIN}"
+    if name.endswith(suffix) and len(name) > len(suffix):
+        name = name[: -len(suffix)]
+    return name
+
+
 @dataclass(frozen=True)
 class Availability:
     name: str
@@ -108,7 +121,7 @@ class SubdomainScreen(TabScreen):
         self._show_address(value.name)
 
     def _show_address(self, raw: str) -> None:
-        name = raw.strip().lower()
+        name = subdomain_of(raw)
         address = self.query_one("#address", Static)
         if not name:
             address.update("Bokningssidans adress: (ingen underdomän vald)")
@@ -125,9 +138,13 @@ class SubdomainScreen(TabScreen):
 
     @on(Input.Changed, "#name")
     def _changed(self, event: Input.Changed) -> None:
-        value = self.current_value().model_copy(update={"name": event.value.strip().lower()})
-        self.edit(value)
-        self._show_address(event.value)
+        name = subdomain_of(event.value)
+        if name != event.value.strip().lower():  # a pasted address: the field shows the name
+            with self.prevent(Input.Changed):
+                event.input.value = name
+                event.input.cursor_position = len(name)
+        self.edit(self.current_value().model_copy(update={"name": name}))
+        self._show_address(name)
 
     def extra_problems(self) -> Iterable[Problem]:
         name = self.current_value().name
