@@ -67,6 +67,15 @@ def _tiny_catalogue(today: date) -> Catalogue:
     )
 
 
+def _markup(body: str) -> Text:
+    """A text of the Media tab (light markup: bold, italic, lists, links) as the booking page
+    shows it; the engine's own texts have no markup and come out as written."""
+    from opus_tui.services.sanitize import to_rich
+
+    rendered = to_rich(body)
+    return rendered if isinstance(rendered, Text) else Text(body)
+
+
 def _explain_any(action: bf.Action) -> str:
     """Why a "Vilken … som helst" option is on the page: the Flexibilitet setting."""
     from opus_tui.domain.config import GeneralSettings
@@ -525,7 +534,7 @@ class PreviewPane(Widget, can_focus=True):
             text = Text()
             if block.heading:
                 text.append(block.heading + "\n", style="bold")
-            text.append(block.body)
+            text.append_text(_markup(block.body))
             if block.style == "yellow":
                 text.stylize("black on #f3e58a")
             elif block.style == "info":
@@ -533,13 +542,11 @@ class PreviewPane(Widget, can_focus=True):
             add(text)
         for notice in page.notices:
             head = f"{notice.heading}: " if notice.heading else ""
-            style = "bold yellow" if notice.style == "notice" else ""
-            add(
-                Text(
-                    f"⚠ {head}{notice.body}" if notice.style == "notice" else head + notice.body,
-                    style=style,
-                )
-            )
+            line = Text(f"⚠ {head}" if notice.style == "notice" else head)
+            line.append_text(_markup(notice.body))  # Avvikelser texts are Media markup
+            if notice.style == "notice":
+                line.stylize("bold yellow")
+            add(line)
         for group in page.groups:
             if group.heading:
                 add(Text("\n" + group.heading, style=accent))

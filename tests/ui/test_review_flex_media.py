@@ -257,3 +257,40 @@ async def test_explain_names_the_setting_behind_an_any_option(tmp_path: Path) ->
         assert "Vilken behandlare som helst" in highlighted(pane)
         text = pane.explanation()
         assert "Visa 'Vilken behandlare som helst' är aktiverad (Flexibilitet)" in text
+
+
+# -- Media's texts in the preview: rendered as the booking page shows them ----------------------
+
+
+def with_texts(config: WebConfiguration, welcome: str, maintenance: str) -> WebConfiguration:
+    media = config.media
+    texts = media.texts.model_copy(update={"welcome_text": welcome})
+    deviations = media.deviations.model_copy(update={"maintenance": maintenance})
+    return config.model_copy(
+        update={"media": media.model_copy(update={"texts": texts, "deviations": deviations})}
+    )
+
+
+async def test_media_markup_is_rendered_in_the_preview_not_shown_raw() -> None:
+    catalogue = demo_catalogue(TODAY)
+    config = with_texts(
+        demo_configuration(catalogue),
+        "Hej **fet** och _kursiv_.\n\n- punkt ett\n\n[Läs mer](https://example.se)",
+        "Vi **uppgraderar** systemet.",
+    )
+    app = Host(config, catalogue)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(PreviewPane)
+        text = pane.plain_text()
+        assert "Hej fet och kursiv." in text
+        assert "• punkt ett" in text
+        assert "Läs mer (https://example.se)" in text
+        assert "**" not in text and "](" not in text
+        general = config.flexibility.general.model_copy(update={"maintenance_mode": True})
+        flex = config.flexibility.model_copy(update={"general": general})
+        app.set_draft(config.model_copy(update={"flexibility": flex}))
+        await pilot.pause()
+        text = pane.plain_text()
+        assert "Vi uppgraderar systemet." in text
+        assert "**" not in text
