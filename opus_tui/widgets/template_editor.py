@@ -74,6 +74,7 @@ class TemplateEditor(Vertical):
         self._label = label
         self._help = help
         self._initial = text
+        self._from_text = False  # the field list was opened with F4 from the text
         self.candidates: Candidates = tpl.candidate_values()
         self.values: dict[str, str] = tpl.sample_values()
 
@@ -110,10 +111,18 @@ class TemplateEditor(Vertical):
         self.refresh_view()
 
     def _picker_expanded(self, expanded: bool) -> None:
-        """The list opens on its first field, not on the blank prompt row (Enter inserts it)."""
+        """The list opens on its first field, not on the blank prompt row (Enter inserts it);
+        closed with Escape after F4, the cursor goes back to the text (it stayed on the list)."""
         picker = self.query_one(Select)
         if expanded and not isinstance(picker.value, str):
             picker.query_one(OptionList).highlighted = 1  # the overlay; 0 is the blank prompt
+        elif not expanded and self._from_text:
+            self._from_text = False
+            self.call_after_refresh(self._back_to_text)  # after the Select refocuses itself
+
+    def _back_to_text(self) -> None:
+        if self.app.focused is self.query_one(Select):
+            self.text_area.focus()
 
     # -- API ------------------------------------------------------------------------------------
     @property
@@ -207,5 +216,6 @@ class TemplateEditor(Vertical):
 
     def action_pick_field(self) -> None:
         picker = self.query_one(Select)
+        self._from_text = self.app.focused is self.text_area
         picker.focus()
         picker.expanded = True

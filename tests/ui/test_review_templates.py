@@ -472,3 +472,34 @@ async def test_schema_map_must_be_a_readable_mapping(
         await settle(pilot)
     with Store.open(store_url) as store:
         assert store.load_connections().databases[0].schema_map == "ok.toml"
+
+
+async def test_escape_from_the_field_list_goes_back_to_the_text(make_app) -> None:
+    """F4 in the text, then Escape: the cursor was left on the picker, so the next letters
+    typed went to the list's search instead of the template."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(pilot, app, "6")
+        editor = _editor(app, TemplateKind.REBOOKING)
+        app.screen.query_one("#templates", TabbedContent).active = "pane-rebooking"
+        await pilot.pause()
+        area = editor.text_area
+        area.focus()
+        await pilot.press(*"Ny tid ")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert editor.query_one(Select).expanded
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not editor.query_one(Select).expanded
+        assert app.focused is area
+        await pilot.press(*"ok")
+        assert area.text == "Ny tid ok"
+        # the picker reached with Tab (not F4) keeps the focus after Escape
+        picker = editor.query_one(Select)
+        picker.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is picker
