@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from opus_tui.labels import GROUP_HELP, GROUP_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the first frame does not import pydantic (issue 8)
     from opus_tui.domain.catalogue import Catalogue, CatalogueClinic, CataloguePractitioner
     from opus_tui.domain.config import ClinicsSettings, PublishedClinic
 
+DEMO_NOTE = "⚠ Demokatalog (exempeldata): F7 hämtar era kliniker och behandlare."
 EXPAND_ALL_LIMIT = 600  # published practitioners shown at once; above, one clinic at a time
 
 
@@ -188,7 +189,9 @@ class ClinicsScreen(TabScreen):
         database_row = Horizontal(
             Label("Välj databas", id="database-label"), database, id="database-row"
         )
-        return [database_row, clinic_filter]
+        note = Static(DEMO_NOTE, id="catalogue-note", markup=False)
+        note.display = False  # shown while the catalogue is the demo's
+        return [note, database_row, clinic_filter]
 
     def _clinic_list(self, options: list[Option] | None = None) -> ClinicList:
         clinics = ClinicList(*(options or ()), id="clinic-list", markup=False)  # names as written
@@ -232,6 +235,8 @@ class ClinicsScreen(TabScreen):
     # -- catalogue pickers ----------------------------------------------------------------------
     def _on_catalogue(self, catalogue: Catalogue | None) -> None:
         self.index = CatalogueIndex(catalogue)
+        demo = catalogue is not None and catalogue.source == "demo"
+        self.query_one("#catalogue-note", Static).display = demo
         select = self.query_one("#database", Select)
         with self.prevent(Select.Changed):
             # a blank choice only while there is no database: it would empty Välj klinik

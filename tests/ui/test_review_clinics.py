@@ -196,3 +196,40 @@ async def test_group_kept_without_outer_spaces(demo_app) -> None:
         await settle(pilot)
         assert app.draft.clinics.published[0].group == "MALMÖ SYD"
         assert app.screen.query_one("#group", Input).value == " MALMÖ SYD"
+
+
+async def test_demo_catalogue_is_marked_until_f7(store_url: str, tmp_path) -> None:
+    """A store without a catalogue shows the demo's clinics: Kliniker says so, until F7 has
+    read the configured Opus databases."""
+    from textual.widgets import Static
+
+    from opus_tui.domain.connections import ConnectionSettings, DatabaseProfile
+    from opus_tui.services.demo import create_demo_databases
+
+    databases = create_demo_databases(tmp_path / "opus", FIXED_NOW.date())
+    with Store.open(store_url) as store:
+        store.save_connections(
+            ConnectionSettings(
+                databases=[DatabaseProfile(name=n, connection_string=c) for n, c in databases]
+            )
+        )
+    catalogue = demo_catalogue(FIXED_NOW.date())
+    app = OpusApp(store_url, catalogue=catalogue, clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        note = app.screen.query_one("#catalogue-note", Static)
+        assert note.display and note.region.height > 0
+        assert "Demokatalog" in str(note.render())
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.catalogue is not None and app.catalogue.source == "database"
+        assert not note.display
+
+
+async def test_no_demo_note_for_a_real_catalogue(make_app) -> None:
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#catalogue-note", Static).display
