@@ -142,6 +142,7 @@ class ConfigurationScreen(TabScreen):
         self.present: set[str] = set()  # secret names the store holds
         self.loaded = False
         self.db_index: int | None = None
+        self._portal_label = ""  # the header's portal state after the last save
 
     # -- value hooks ----------------------------------------------------------------------------
     def current_value(self) -> Any:
@@ -268,10 +269,15 @@ class ConfigurationScreen(TabScreen):
             move=move,
             put=put,
         )
+        from opus_tui.services.publisher import status_label
+
+        self._portal_label = status_label(store)  # an API key saved or removed changes it
         return None
 
     def after_save(self, value: Any) -> None:
         assert isinstance(value, ConnectionsDraft)
+        if self._portal_label:  # the header said "ej konfigurerad" until the app restarted
+            self.opus.set_portal_state(f"Portal: {self._portal_label}")
         self._load_from_store()
 
     # -- composition ----------------------------------------------------------------------------

@@ -503,3 +503,20 @@ async def test_escape_from_the_field_list_goes_back_to_the_text(make_app) -> Non
         await pilot.press("escape")
         await settle(pilot)
         assert app.focused is picker
+
+
+async def test_header_follows_a_saved_api_key(make_app) -> None:
+    """'Portal: ej konfigurerad' stayed in the header after the API key was saved."""
+    from textual.widgets import Input
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot, app, "9")
+        assert "Portal: ej konfigurerad" in app.sub_title
+        app.screen.query_one("#connection-tabs", TabbedContent).active = "pane-account"
+        await pilot.pause()
+        app.screen.query_one("#api-key", Input).focus()
+        await pilot.press(*"hemlig-42", "ctrl+s")
+        await settle(pilot)
+        assert "Portal: ej publicerad" in app.sub_title
+        assert "hemlig-42" not in app.export_screenshot()
