@@ -8,6 +8,7 @@ Texts use the light markup of ``docs/texts.md``; links and HTML are checked by
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ DEVIATION_STANDARD: dict[str, str] = {
     "not_published": standard_texts.NOT_PUBLISHED,
 }
 NO_CLINIC = "(välj klinik)"
+PER_CLINIC = ("media", "clinic_texts", "per_clinic")
 
 ClinicKey = tuple[str, str]
 
@@ -392,7 +394,44 @@ class MediaScreen(TabScreen):
 
     # -- problems -------------------------------------------------------------------------------
     def section_problems(self) -> list[Problem]:
-        return content_checks.dedupe(super().section_problems())
+        problems = content_checks.dedupe(super().section_problems())
+        return [self._name_clinic(p) for p in problems]
+
+    def _per_clinic_key(self, problem: Problem) -> ClinicKey | None:
+        """The clinic whose own text ``problem`` is about, or None."""
+        path = problem.path
+        if path[:3] != PER_CLINIC or len(path) < 4 or not isinstance(path[3], int):
+            return None
+        entries = self.current_value().clinic_texts.per_clinic
+        if not 0 <= path[3] < len(entries):
+            return None
+        entry = entries[path[3]]
+        return (entry.database, entry.clinic_id)
+
+    def _name_clinic(self, problem: Problem) -> Problem:
+        """A clinic-specific text's problem names its clinic (the picker may show another)."""
+        key = self._per_clinic_key(problem)
+        if key is None:
+            return problem
+        catalogue = self.opus.catalogue
+        clinic = catalogue.clinic(*key) if catalogue else None
+        name = clinic.name if clinic else key[1]
+        label = f"{problem.label} ({name})" if problem.label else name
+        return replace(problem, label=label)
+
+    def action_save(self) -> None:
+        """A refused Spara shows the clinic whose own text has the first error, at its field."""
+        errors = [p for p in self.section_problems() if p.is_error] if self.started else []
+        key = self._per_clinic_key(errors[0]) if errors else None
+        if key is not None and key != self.clinic:
+            self.clinic = key
+            with self.prevent(Select.Changed):
+                self.query_one("#clinic", Select).value = f"{key[0]}\x1f{key[1]}"
+            self._load_clinic(self.current_value())
+        super().action_save()
+        if key is not None:
+            field = "#clinic-header" if errors[0].path[-1] == "header" else "#clinic-body"
+            self.query_one(field).focus()
 
     def extra_problems(self) -> Iterable[Problem]:
         value: MediaSettings = self.current_value()

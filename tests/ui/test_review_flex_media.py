@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widget import Widget
-from textual.widgets import Checkbox, Label
+from textual.widgets import Checkbox, Label, TabbedContent
 
 from opus_tui.app import OpusApp
 from opus_tui.commands.demo import demo_configuration
@@ -294,3 +294,40 @@ async def test_media_markup_is_rendered_in_the_preview_not_shown_raw() -> None:
         text = pane.plain_text()
         assert "Vi uppgraderar systemet." in text
         assert "**" not in text
+
+
+# -- Kliniktext: an error in another clinic's text names it and is shown when Spara refuses ------
+
+
+async def test_a_clinic_text_error_names_the_clinic_and_spara_shows_it(tmp_path: Path) -> None:
+    from textual.widgets import Input, Select
+
+    from opus_tui.widgets.field import FieldError
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        app.screen.query_one("#media-tabs", TabbedContent).active = "pane-clinic"
+        await settle(pilot)
+        picker = app.screen.query_one("#clinic", Select)
+        await focus(pilot, "clinic")
+        await pilot.press("enter", "down", "enter")  # the first clinic
+        await settle(pilot)
+        first = picker.value
+        await focus(pilot, "clinic-header")
+        await pilot.press(*("x" * 101))
+        await settle(pilot)
+        await focus(pilot, "clinic")
+        await pilot.press("enter", "down", "enter")  # the next clinic: its fields are fine
+        await settle(pilot)
+        assert picker.value != first
+        error = app.screen.query(FieldError).filter(".-shown").first()
+        assert "OpusTandläkarna" in str(error.render())  # which clinic's text is wrong
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert all(len(t.header) <= 100 for t in app.saved.media.clinic_texts.per_clinic)
+        assert picker.value == first  # the clinic with the error is shown again
+        header = app.screen.query_one("#clinic-header", Input)
+        assert app.focused is header and len(header.value) == 101
