@@ -10,6 +10,7 @@ once the draft exists."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -28,6 +29,7 @@ from opus_tui.widgets.field import FieldError
 if TYPE_CHECKING:  # the first frame does not import pydantic (issue 8)
     from opus_tui.domain.catalogue import Catalogue, CatalogueClinic, CataloguePractitioner
     from opus_tui.domain.config import ClinicsSettings, PublishedClinic
+    from opus_tui.domain.problems import Problem
 
 DEMO_NOTE = "⚠ Demokatalog (exempeldata): F7 hämtar era kliniker och behandlare."
 EXPAND_ALL_LIMIT = 600  # published practitioners shown at once; above, one clinic at a time
@@ -40,6 +42,7 @@ class CatalogueIndex:
         self.databases: list[str] = []
         self.clinics: dict[str, list[CatalogueClinic]] = defaultdict(list)
         self.practitioners: dict[tuple[str, str], list[CataloguePractitioner]] = defaultdict(list)
+        self.demo = catalogue is not None and catalogue.source == "demo"
         if catalogue is None:
             return
         self.databases = list(catalogue.databases)
@@ -56,6 +59,73 @@ class CatalogueIndex:
             if clinic.clinic_id == clinic_id:
                 return clinic
         return None
+
+    def missing(self, value: ClinicsSettings) -> tuple[list[str], list[str]]:
+        """The added clinics, and the added practitioners (active ones), that this catalogue
+        does not have — only for databases it has (one that could not be read says nothing)."""
+        clinic_keys = {(c.database, c.clinic_id) for cs in self.clinics.values() for c in cs}
+        clinics: list[str] = []
+        practitioners: list[str] = []
+        for clinic in value.published:
+            if clinic.database not in self.databases:
+                continue
+            where = clinic.name or clinic.clinic_id
+            if (clinic.database, clinic.clinic_id) not in clinic_keys:
+                clinics.append(f"{where} ({clinic.database})")
+                continue
+            active = self.practitioners.get((clinic.database, clinic.clinic_id), [])
+            there = {p.practitioner_id for p in active}
+            practitioners += [
+                f"{p.name or p.practitioner_id} på {where}"
+                for p in clinic.practitioners
+                if p.practitioner_id not in there
+            ]
+        return clinics, practitioners
+
+
+def catalogue_problems(value: ClinicsSettings, index: CatalogueIndex) -> list[Problem]:
+    """Warnings for added clinics and practitioners the catalogue no longer lists (e.g. after
+    F7: a clinic closed or a practitioner made inactive in Opus)."""
+    from opus_tui.domain.problems import Problem
+
+    if index.demo or not index.databases:
+        return []
+    clinics, practitioners = index.missing(value)
+    found = []
+    path = ("clinics", "published")
+    if clinics:
+        found.append(
+            Problem(
+                path,
+                f"{_count(len(clinics), 'klinik', 'kliniker')} finns inte i katalogen: "
+                f"{_some(clinics)}",
+                "warning",
+                None,
+                PUBLISHED_LABEL,
+            )
+        )
+    if practitioners:
+        found.append(
+            Problem(
+                path,
+                f"{_count(len(practitioners), 'behandlare', 'behandlare')} finns inte "
+                f"(eller är {'inaktiv' if len(practitioners) == 1 else 'inaktiva'}) i katalogen: "
+                f"{_some(practitioners)}",
+                "warning",
+                None,
+                PUBLISHED_LABEL,
+            )
+        )
+    return found
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} tillagd {one}" if n == 1 else f"{n} tillagda {many}"
+
+
+def _some(names: list[str], shown: int = 3) -> str:
+    more = f" och {len(names) - shown} till" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def clinic_prompt(clinic: CatalogueClinic) -> str:
@@ -232,11 +302,14 @@ class ClinicsScreen(TabScreen):
         self.opus.catalogue_changed.subscribe(self, self._on_catalogue)
         self._on_catalogue(self.opus.catalogue)
 
+    def extra_problems(self) -> Iterable[Problem]:
+        return catalogue_problems(self.current_value(), self.index)
+
     # -- catalogue pickers ----------------------------------------------------------------------
     def _on_catalogue(self, catalogue: Catalogue | None) -> None:
         self.index = CatalogueIndex(catalogue)
-        demo = catalogue is not None and catalogue.source == "demo"
-        self.query_one("#catalogue-note", Static).display = demo
+        self.query_one("#catalogue-note", Static).display = self.index.demo
+        self._refresh_problems()  # added clinics the new catalogue lacks
         select = self.query_one("#database", Select)
         with self.prevent(Select.Changed):
             # a blank choice only while there is no database: it would empty Välj klinik

@@ -233,3 +233,29 @@ async def test_no_demo_note_for_a_real_catalogue(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not app.screen.query_one("#catalogue-note", Static).display
+
+
+async def test_added_clinic_missing_from_the_catalogue_is_warned(make_app, store_url) -> None:
+    from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
+    from opus_tui.widgets.field import FieldError
+
+    clinics = ClinicsSettings(
+        published=[
+            PublishedClinic(
+                database="Syd",
+                clinic_id="9",
+                name="Stängda kliniken",
+                group="MALMÖ",
+                practitioners=[PublishedPractitioner(practitioner_id="90", name="Ex Tandläkare")],
+            )
+        ]
+    )
+    with Store.open(store_url) as store:
+        store.save_section("clinics", clinics)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        problems = app.screen.query_one("#clinics-problems", FieldError).problems
+        messages = [p.message for p in problems]
+        assert "1 tillagd klinik finns inte i katalogen: Stängda kliniken (Syd)" in messages
+        assert not any(p.is_error for p in app.screen.section_problems())  # Spara still works
