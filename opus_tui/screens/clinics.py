@@ -42,7 +42,9 @@ class CatalogueIndex:
         self.databases: list[str] = []
         self.clinics: dict[str, list[CatalogueClinic]] = defaultdict(list)
         self.practitioners: dict[tuple[str, str], list[CataloguePractitioner]] = defaultdict(list)
+        self.catalogue = catalogue
         self.demo = catalogue is not None and catalogue.source == "demo"
+        self._clinic_keys: set[tuple[str, str]] | None = None  # made when first needed
         if catalogue is None:
             return
         self.databases = list(catalogue.databases)
@@ -60,25 +62,35 @@ class CatalogueIndex:
                 return clinic
         return None
 
+    def lacking(self, clinic: PublishedClinic) -> tuple[bool, set[str]]:
+        """Whether this catalogue lacks an added clinic, and the ids of its added practitioners
+        it lacks (or has as inactive). Only for databases it has, and not for the demo's: a
+        database that could not be read says nothing."""
+        if self.demo or clinic.database not in self.databases:
+            return False, set()
+        key = (clinic.database, clinic.clinic_id)
+        if self._clinic_keys is None:
+            self._clinic_keys = {
+                (c.database, c.clinic_id) for cs in self.clinics.values() for c in cs
+            }
+        if key not in self._clinic_keys:
+            return True, set()
+        there = {p.practitioner_id for p in self.practitioners.get(key, ())}
+        return False, {p.practitioner_id for p in clinic.practitioners} - there
+
     def missing(self, value: ClinicsSettings) -> tuple[list[str], list[str]]:
-        """The added clinics, and the added practitioners (active ones), that this catalogue
-        does not have — only for databases it has (one that could not be read says nothing)."""
-        clinic_keys = {(c.database, c.clinic_id) for cs in self.clinics.values() for c in cs}
+        """The added clinics, and the added practitioners, that this catalogue lacks."""
         clinics: list[str] = []
         practitioners: list[str] = []
         for clinic in value.published:
-            if clinic.database not in self.databases:
-                continue
             where = clinic.name or clinic.clinic_id
-            if (clinic.database, clinic.clinic_id) not in clinic_keys:
+            gone, people = self.lacking(clinic)
+            if gone:
                 clinics.append(f"{where} ({clinic.database})")
-                continue
-            active = self.practitioners.get((clinic.database, clinic.clinic_id), [])
-            there = {p.practitioner_id for p in active}
             practitioners += [
                 f"{p.name or p.practitioner_id} på {where}"
                 for p in clinic.practitioners
-                if p.practitioner_id not in there
+                if p.practitioner_id in people
             ]
         return clinics, practitioners
 
@@ -94,23 +106,23 @@ def catalogue_problems(value: ClinicsSettings, index: CatalogueIndex) -> list[Pr
     found = []
     path = ("clinics", "published")
     if clinics:
+        what = "klinik" if len(clinics) == 1 else "kliniker"
         found.append(
             Problem(
                 path,
-                f"{_count(len(clinics), 'klinik', 'kliniker')} finns inte i katalogen: "
-                f"{_some(clinics)}",
+                f"{len(clinics)} {what} saknas i katalogen (⚠ i listan): {_some(clinics)}",
                 "warning",
                 None,
                 PUBLISHED_LABEL,
             )
         )
     if practitioners:
+        inactive = "inaktiv" if len(practitioners) == 1 else "inaktiva"
         found.append(
             Problem(
                 path,
-                f"{_count(len(practitioners), 'behandlare', 'behandlare')} finns inte "
-                f"(eller är {'inaktiv' if len(practitioners) == 1 else 'inaktiva'}) i katalogen: "
-                f"{_some(practitioners)}",
+                f"{len(practitioners)} behandlare saknas i katalogen eller är {inactive} "
+                f"(⚠ i listan): {_some(practitioners)}",
                 "warning",
                 None,
                 PUBLISHED_LABEL,
@@ -119,11 +131,7 @@ def catalogue_problems(value: ClinicsSettings, index: CatalogueIndex) -> list[Pr
     return found
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} tillagd {one}" if n == 1 else f"{n} tillagda {many}"
-
-
-def _some(names: list[str], shown: int = 3) -> str:
+def _some(names: list[str], shown: int = 1) -> str:
     more = f" och {len(names) - shown} till" if len(names) > shown else ""
     return ", ".join(names[:shown]) + more
 
@@ -298,6 +306,7 @@ class ClinicsScreen(TabScreen):
         )
 
     def _start(self) -> None:
+        self.index = CatalogueIndex(self.opus.catalogue)  # before load(): rows marked ⚠
         super()._start()
         self.opus.catalogue_changed.subscribe(self, self._on_catalogue)
         self._on_catalogue(self.opus.catalogue)
@@ -307,9 +316,13 @@ class ClinicsScreen(TabScreen):
 
     # -- catalogue pickers ----------------------------------------------------------------------
     def _on_catalogue(self, catalogue: Catalogue | None) -> None:
-        self.index = CatalogueIndex(catalogue)
+        changed = catalogue is not self.index.catalogue
+        if changed:
+            self.index = CatalogueIndex(catalogue)
         self.query_one("#catalogue-note", Static).display = self.index.demo
-        self._refresh_problems()  # added clinics the new catalogue lacks
+        if changed:  # added clinics and practitioners the new catalogue lacks: ⚠
+            self._fill_published(self._highlighted_key())
+            self._refresh_problems()
         select = self.query_one("#database", Select)
         with self.prevent(Select.Changed):
             # a blank choice only while there is no database: it would empty Välj klinik
@@ -526,7 +539,9 @@ class ClinicsScreen(TabScreen):
         target = None
         for ci, clinic in enumerate(value.published):
             expanded = not compact or ci == self._expanded
-            head = _clinic_head(clinic, None if expanded else len(clinic.practitioners))
+            gone, lacking = self.index.lacking(clinic)
+            collapsed = None if expanded else len(clinic.practitioners)
+            head = _clinic_head(clinic, collapsed, gone or bool(lacking))
             if highlight == (ci, None):
                 target = len(options)
             options.append(Option(head, id=f"c:{ci}"))
@@ -537,6 +552,8 @@ class ClinicsScreen(TabScreen):
                     target = len(options)
                 title = f" — {p.title}" if p.title else ""
                 row = Text(f"  • {p.name or p.practitioner_id}{title}")
+                if p.practitioner_id in lacking:
+                    row.append("  ⚠ saknas i katalogen", style="bold")
                 options.append(Option(row, id=f"p:{ci}:{pi}"))
         published.set_options(options)
         published.border_title = f"{PUBLISHED_LABEL} ({count})"
@@ -589,8 +606,9 @@ class ClinicsScreen(TabScreen):
         # Only the clinic's own row changes: keep the cursor and avoid rebuilding the list.
         clinic = self.current_value().published[index]
         collapsed = None if self._expanded in (None, index) else len(clinic.practitioners)
+        gone, lacking = self.index.lacking(clinic)
         self.query_one("#published", OptionList).replace_option_prompt(
-            f"c:{index}", _clinic_head(clinic, collapsed)
+            f"c:{index}", _clinic_head(clinic, collapsed, gone or bool(lacking))
         )
 
     def action_move(self, step: int) -> None:
@@ -664,12 +682,17 @@ def _row_buttons() -> list[Button]:
     return [remove, up, down]
 
 
-def _clinic_head(clinic: PublishedClinic, collapsed: int | None = None) -> Text:
+def _clinic_head(
+    clinic: PublishedClinic, collapsed: int | None = None, lacking: bool = False
+) -> Text:
+    """A clinic's row; ``lacking``: the catalogue lacks it or some of its practitioners."""
     group = f"  [{clinic.group}]" if clinic.group.strip() else "  [ogrupperad]"
     head = Text(f"{clinic.name or clinic.clinic_id} ({clinic.database})", style="bold")
     head.append(group, style="italic" if clinic.group.strip() else "dim italic")
     if collapsed is not None:
         head.append(f"  ▸ {collapsed} behandlare", style="dim")
+    if lacking:
+        head.append("  ⚠", style="bold")
     return head
 
 

@@ -257,5 +257,37 @@ async def test_added_clinic_missing_from_the_catalogue_is_warned(make_app, store
         await settle(pilot)
         problems = app.screen.query_one("#clinics-problems", FieldError).problems
         messages = [p.message for p in problems]
-        assert "1 tillagd klinik finns inte i katalogen: Stängda kliniken (Syd)" in messages
+        assert "1 klinik saknas i katalogen (⚠ i listan): Stängda kliniken (Syd)" in messages
+        published = app.screen.query_one("#published", OptionList)
+        assert str(published.get_option_at_index(0).prompt).endswith("⚠")
         assert not any(p.is_error for p in app.screen.section_problems())  # Spara still works
+
+
+async def test_inactive_practitioner_marked_in_the_list(make_app, store_url) -> None:
+    """An added practitioner the catalogue lacks is marked on its row (found among many)."""
+    from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
+
+    clinics = ClinicsSettings(
+        published=[
+            PublishedClinic(
+                database="Syd",
+                clinic_id="1",
+                name="OpusTandläkarna Malmö",
+                group="MALMÖ",
+                practitioners=[
+                    PublishedPractitioner(practitioner_id="10", name="Olle Ohlsson"),
+                    PublishedPractitioner(practitioner_id="19", name="Slutat Person"),
+                ],
+            )
+        ]
+    )
+    with Store.open(store_url) as store:
+        store.save_section("clinics", clinics)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        published = app.screen.query_one("#published", OptionList)
+        rows = [str(published.get_option_at_index(i).prompt) for i in range(3)]
+        assert rows[0].endswith("⚠")
+        assert "⚠" not in rows[1]
+        assert rows[2] == "  • Slutat Person  ⚠ saknas i katalogen"
