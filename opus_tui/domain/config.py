@@ -7,7 +7,8 @@ its one-line explanation, ``wire`` the portal's property name where the spec has
 from __future__ import annotations
 
 import re
-from email.utils import parseaddr
+import unicodedata
+from email.utils import getaddresses, parseaddr
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -565,12 +566,17 @@ class MediaSettings(Section):
 
 # --- E-post, SMS, Avancerat -------------------------------------------------------------------
 
-_ADDRESS = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_DOMAIN_LABEL = r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?"  # letters (also å, ä, ö: IDN), digits, inner -
+_ADDRESS = re.compile(rf"^[^@\s<>\"(),;:]+@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$")
 
 
 def email_sender_rule(value: str) -> str | None:
     if value == "":
         return None
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        return "får inte innehålla radbrytningar eller andra styrtecken"
+    if len(getaddresses([value])) != 1:
+        return "bara en avsändaradress"
     display, address = parseaddr(value)
     if not address or not _ADDRESS.match(address):
         return (

@@ -239,19 +239,51 @@ def test_colour_invalid(colour: str) -> None:
 
 @pytest.mark.parametrize(
     "sender",
-    ["", "bokning@klinik.se", '"Kliniken" <bokning@klinik.se>', "Kliniken <b@tand-vard.se>"],
+    [
+        "",
+        "bokning@klinik.se",
+        '"Kliniken" <bokning@klinik.se>',
+        "Kliniken <b@tand-vard.se>",
+        "bokning@tandvårdshuset.se",  # IDN domain
+        '"Tandvården, Lund" <bokning@klinik.se>',  # a comma inside the quoted name
+    ],
 )
 def test_email_sender_valid(sender: str) -> None:
     assert errors({"email": {"sender": sender}}) == []
 
 
 @pytest.mark.parametrize(
-    "sender", ["bokning", "bokning@", "@klinik.se", "a b@klinik.se", "Kliniken <b@klinik.se"]
+    "sender",
+    [
+        "bokning",
+        "bokning@",
+        "@klinik.se",
+        "a b@klinik.se",
+        "Kliniken <b@klinik.se",
+        "bokning@tand_vard.se",
+        "bokning@-klinik.se",
+    ],
 )
 def test_email_sender_invalid(sender: str) -> None:
     (problem,) = errors({"email": {"sender": sender}})
     assert problem.key == "email.sender"
     assert problem.label == "Avsändare"
+
+
+@pytest.mark.parametrize(
+    ("sender", "rule"),
+    [
+        ("a@klinik.se, b@klinik.se", "bara en avsändaradress"),
+        ("Kliniken <a@klinik.se>, b@klinik.se", "bara en avsändaradress"),
+        ("bokning\n@klinik.se", "radbrytningar"),
+        ("Kliniken <a@klinik.se>\r\nBcc: x@y.se", "radbrytningar"),  # header injection
+        ("bok\tning@klinik.se", "styrtecken"),
+    ],
+)
+def test_email_sender_one_address_on_one_line(sender: str, rule: str) -> None:
+    (problem,) = errors({"email": {"sender": sender}})
+    assert problem.key == "email.sender"
+    assert rule in problem.message
 
 
 # --- Duplicates and unknown keys ----------------------------------------------------------------
