@@ -38,19 +38,25 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
         description="Konfigurera Opus Dental Online-bokningen från terminalen.",
     )
     parser.add_argument("--version", action="version", version=f"opus-tui {__version__}")
-    parser.add_argument(
-        "--store",
-        metavar="URL|PATH",
-        help="lokal butik: sökväg till SQLite-fil eller databas-URL "
-        "(standard: $OPUS_TUI_STORE eller användarens datakatalog)",
-    )
+    _add_store(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     for name, (module, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
         command_parser.set_defaults(_module=module)
+        _add_store(command_parser, argparse.SUPPRESS)  # also after the command: export --store X
         if name == chosen:
             importlib.import_module(module).add_arguments(command_parser)
     return parser
+
+
+def _add_store(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="URL|PATH",
+        default=default,
+        help="lokal butik: sökväg till SQLite-fil eller databas-URL "
+        "(standard: $OPUS_TUI_STORE eller användarens datakatalog)",
+    )
 
 
 def _chosen_command(argv: Sequence[str]) -> str | None:

@@ -36,3 +36,17 @@ def test_full_parser_knows_every_command() -> None:
     args = parser.parse_args(["--store", "x.db", "check"])
     assert (args.command, args.store) == ("check", "x.db")
     assert "portal-emulator" in parser.format_help()
+
+
+@pytest.mark.parametrize(
+    ("argv", "store"),
+    [
+        (["export", "--store", "x.db", "a.toml"], "x.db"),  # after the command, too
+        (["--store", "x.db", "export", "a.toml"], "x.db"),
+        (["--store", "a.db", "export", "--store", "b.db", "a.toml"], "b.db"),  # the later wins
+        (["export", "a.toml"], None),
+    ],
+)
+def test_store_before_or_after_the_command(argv: list[str], store: str | None) -> None:
+    args = build_parser("export").parse_args(argv)
+    assert (args.command, args.store, str(args.file)) == ("export", store, "a.toml")
