@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OutcomeStatus = Literal["published", "nothing", "pending", "conflict", "rejected"]
-HeaderStatus = Literal["published", "pending", "conflict", "unpublished"]
+HeaderStatus = Literal["published", "changed", "pending", "conflict", "unpublished"]
 
 _PLACEHOLDER_ACCOUNT = uuid.UUID(int=0)
 
@@ -159,18 +159,23 @@ WAITING = ("pending", "failed")  # statuses still to send (Store.pending_publica
 
 
 def header_status(store: Store) -> HeaderStatus:
-    """published / pending / conflict / unpublished, from the store alone (no network)."""
+    """published / changed (saved since) / pending / conflict / unpublished, from the store
+    alone (no network)."""
     statuses = store.publication_statuses()
     if any(status in WAITING for status in statuses):
         return "pending"
     if statuses and statuses[-1] == "conflict":
         return "conflict"
     state = store.publish_state()
-    return "published" if state is not None and state.etag is not None else "unpublished"
+    if state is None or state.etag is None:
+        return "unpublished"
+    latest = store.history(limit=1)
+    return "changed" if latest and latest[0].created_at > state.published_at else "published"
 
 
 def status_label(store: Store) -> str:
-    """The header's words: publicerad / väntar (n) / konflikt / ej publicerad / ej konfigurerad."""
+    """The header's words: publicerad / opublicerade ändringar / väntar (n) / konflikt /
+    ej publicerad / ej konfigurerad."""
     from opus_tui.domain.connections import API_KEY_SECRET
 
     status = header_status(store)
@@ -179,7 +184,8 @@ def status_label(store: Store) -> str:
         return f"väntar ({waiting})"
     if not store.has_secret(API_KEY_SECRET):
         return "ej konfigurerad"
-    return {"published": "publicerad", "conflict": "konflikt"}.get(status, "ej publicerad")
+    words = {"published": "publicerad", "changed": "opublicerade ändringar", "conflict": "konflikt"}
+    return words.get(status, "ej publicerad")
 
 
 def changed_elsewhere(store: Store, plan: PublishPlan) -> bool:
@@ -234,7 +240,7 @@ class Publisher:
         return state.etag, data if isinstance(data, dict) else {}
 
     def status(self) -> HeaderStatus:
-        """For the header: published / pending / conflict / unpublished."""
+        """For the header (``header_status``)."""
         return header_status(self.store)
 
     # --- prepare ------------------------------------------------------------------------------

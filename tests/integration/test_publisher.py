@@ -132,6 +132,21 @@ def test_first_publication_claims_and_publishes(store: Store, client: PortalClie
     assert publisher.publish(again).status == "nothing"
 
 
+def test_header_says_when_a_save_has_not_been_published(store: Store, client: PortalClient) -> None:
+    from opus_tui.services.publisher import status_label
+
+    name = f"klinik-{uuid.uuid4().hex[:8]}"
+    store.save_config(configuration(name, 1), summary="test")
+    publisher = Publisher(store, client)
+    assert status_label(store) == "ej publicerad"
+    assert publisher.publish(publisher.prepare()).status == "published"
+    assert (publisher.status(), status_label(store)) == ("published", "publicerad")
+    store.save_config(configuration(name, 2), summary="efter publiceringen")
+    assert (publisher.status(), status_label(store)) == ("changed", "opublicerade ändringar")
+    assert publisher.publish(publisher.prepare()).status == "published"
+    assert status_label(store) == "publicerad"
+
+
 def big_jpeg(path: Path) -> bytes:
     """A 4000×3000 camera-like JPEG (noise does not compress), with EXIF."""
     from PIL import Image

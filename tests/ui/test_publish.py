@@ -247,7 +247,7 @@ async def test_conflict_shows_both_sides_and_overwrites_nothing(
     app = make_app()
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
-        assert "Portal: publicerad" in app.sub_title
+        assert "Portal: opublicerade ändringar" in app.sub_title  # saved since it was published
         await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, PublishScreen)
