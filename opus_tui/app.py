@@ -169,6 +169,7 @@ class OpusApp(App[int]):
         self._draft: WebConfiguration | None = None
         self._loaded_catalogue: Catalogue | None = None
         self._plain_basis: _PlainBasis | None = None  # for the store worker (_read_store)
+        self._stored_errors = ""  # the stored configuration breaks these rules (_stored_config)
         self._pending_mode: str | None = None
         self._store_requested = False
         # stdlib sqlite3 only; clinics and practitioners: the store worker brings the times
@@ -356,10 +357,32 @@ class OpusApp(App[int]):
             if store.state() == state:  # nothing saved while the times were read
                 return config, replace(catalogue, times=times)
             del times  # read again below with the rest
-        return store.load_config(), None if self._catalogue_given else store.load_catalogue()
+        return self._stored_config(store), None if self._catalogue_given else store.load_catalogue()
+
+    def _stored_config(self, store: Any) -> WebConfiguration:
+        """The stored configuration; one that breaks the rules (saved before a rule was
+        tightened, or edited by hand) opens as it is, its errors under the fields, and is said."""
+        from opus_tui.store import ConfigInvalid
+
+        try:
+            config: WebConfiguration = store.load_config()
+        except ConfigInvalid as exc:
+            from opus_tui.domain.problems import lenient_config
+
+            self._stored_errors = str(exc)
+            return lenient_config(store.load_config_data())
+        return config
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self.store_state = "öppen"
+        if self._stored_errors:
+            self.notify(
+                f"{self._stored_errors}\nRätta felen som visas under fälten och spara.",
+                title="Butiken",
+                severity="warning",
+                timeout=15,
+            )
+            self._stored_errors = ""
         if message.config != self.saved:
             untouched = self.draft == self.saved
             self.saved = message.config

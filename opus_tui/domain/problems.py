@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -151,6 +151,51 @@ def validate_config(data: Mapping[str, Any]) -> tuple[WebConfiguration | None, l
     except ValidationError as exc:
         return None, problems_from_validation_error(exc)
     return config, warnings(config)
+
+
+def lenient_config(data: Mapping[str, Any]) -> WebConfiguration:
+    """The stored configuration even where it breaks the rules (a store saved before a rule
+    was tightened, or edited by hand): what passes is validated, what does not is kept as stored
+    (like a draft, whose edits are not validated), so a tab shows it under its error and
+    nothing is lost; keys the model does not know are left out. ``check`` says what is wrong."""
+    config: WebConfiguration = _lenient(WebConfiguration, data)
+    return config
+
+
+def _lenient(cls: type[BaseModel], data: Any) -> Any:
+    if not isinstance(data, Mapping):
+        return cls()
+    try:
+        return cls.model_validate(data)
+    except ValidationError:
+        pass
+    values: dict[str, Any] = {}
+    for name, field in cls.model_fields.items():
+        if name not in data:
+            continue
+        raw, model = data[name], _model_of(field.annotation)
+        if model is not None and isinstance(raw, Mapping):
+            values[name] = _lenient(model, raw)
+        elif (item := _list_item_model(field.annotation)) is not None and isinstance(raw, list):
+            values[name] = [_lenient(item, x) if isinstance(x, Mapping) else x for x in raw]
+        else:
+            try:  # this field alone: coerced as the model would (dates, enums, …)
+                values[name] = getattr(cls.model_validate({name: raw}), name)
+            except ValidationError:
+                values[name] = raw
+    return cls.model_construct(**values)
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _list_item_model(annotation: Any) -> type[BaseModel] | None:
+    if get_origin(annotation) in (list, tuple) and (args := get_args(annotation)):
+        return _model_of(args[0])
+    return None
 
 
 SectionErrors = Callable[[str, BaseModel], list[Problem]]

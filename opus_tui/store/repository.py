@@ -39,7 +39,7 @@ from opus_tui.domain.catalogue import (
 from opus_tui.domain.config import SECTION_NAMES, Section, WebConfiguration, section_label
 from opus_tui.domain.connections import ConnectionSettings
 from opus_tui.domain.diff import diff, summarise
-from opus_tui.domain.problems import validate_config
+from opus_tui.domain.problems import lenient_config, validate_config
 from opus_tui.store import schema
 from opus_tui.store.crypto import SecretBox
 from opus_tui.store.dbapi import (
@@ -338,12 +338,6 @@ class Store:
             raise ConfigInvalid(problems, "den sparade konfigurationen har fel")
         return config
 
-    def _current(self, tx: Transaction) -> WebConfiguration:
-        config, problems = validate_config(self._sections(tx))
-        if config is None:
-            raise ConfigInvalid(problems, "den sparade konfigurationen har fel")
-        return config
-
     def _write(
         self,
         tx: Transaction,
@@ -372,13 +366,13 @@ class Store:
         if section not in SECTION_NAMES:
             raise ValueError(f"unknown section {section!r}")
         with self._transaction(write=True) as tx:
-            current = self._current(tx)
-            data = current.model_dump(mode="json")
-            data[section] = value.model_dump(mode="json")
+            stored = self._sections(tx)
+            data = {**stored, section: value.model_dump(mode="json")}
             config, problems = validate_config(data)
             if config is None:
                 raise ConfigInvalid(problems, f"{section_label(section)} sparades inte")
             if summary is None:
+                current = lenient_config(stored)  # what was stored, even if it broke a rule
                 summary = summarise(
                     diff(getattr(current, section), getattr(config, section), (section,))
                 )

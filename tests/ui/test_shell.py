@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from textual.widget import Widget
+from textual.widgets import Input
 
 from opus_tui.app import OpusApp
 from opus_tui.domain.config import SubdomainSettings
 from opus_tui.screens import TABS
 from opus_tui.screens.quit import QuitDialog
+from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.tab_bar import TabBar
 from tests.ui.helpers import settle
 
@@ -226,3 +228,40 @@ async def test_a_tab_left_and_shown_again_looks_the_same(make_app) -> None:
 def _screen(app: OpusApp) -> str:
     """The screenshot without its per-export id."""
     return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+
+
+async def test_a_store_breaking_a_rule_opens_with_its_values_and_is_put_right(
+    make_app, store_url: str
+) -> None:
+    """Saved before a rule was tightened (or edited by hand): the app opens it, shows the value
+    under its error, and Spara of the fixed tab saves."""
+    import json
+    import sqlite3
+
+    from opus_tui.domain import EmailSettings
+    from opus_tui.store import Store
+
+    with Store.open(store_url) as store:
+        store.save_section("email", EmailSettings(sender="bokning@klinik.se"))
+    path = store_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE config_section SET data = ? WHERE section = 'email'",
+            (json.dumps({"sender": "a@klinik.se, b@klinik.se"}),),
+        )
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.store_state == "öppen"
+        assert any("bara en avsändaradress" in str(n.message) for n in app._notifications)
+        await pilot.press("6")
+        await settle(pilot)
+        sender = app.screen.query_one("#sender", Input)
+        assert sender.value == "a@klinik.se, b@klinik.se"
+        shown = [str(e.render()) for e in app.screen.query(FieldError) if e.has_class("-shown")]
+        assert any("bara en avsändaradress" in text for text in shown), shown
+        sender.value = "bokning@klinik.se"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store.open(store_url) as store:
+        assert store.load_config().email.sender == "bokning@klinik.se"

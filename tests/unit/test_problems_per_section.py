@@ -103,3 +103,43 @@ def test_profile_warnings_need_the_published_practitioners() -> None:
         }
     )
     assert "inte tillagd under Kliniker" not in " ".join(p.message for p in check(published))
+
+
+def test_lenient_config_keeps_what_breaks_a_rule_in_its_place() -> None:
+    from opus_tui.domain import PublishedClinic, PublishedPractitioner
+    from opus_tui.domain.problems import lenient_config
+
+    practitioner = {"practitioner_id": "10", "name": "Olle", "title": "T" * 60}
+    data = {
+        "clinics": {
+            "published": [
+                {
+                    "database": "Syd",
+                    "clinic_id": "1",
+                    "name": "Malmö",
+                    "group": "G" * 120,
+                    "practitioners": [practitioner, dict(practitioner, title="")],
+                    "newer_version_key": 1,
+                }
+            ]
+        },
+        "flexibility": {"booking": {"hours_limit": 48}},
+    }
+    config = lenient_config(data)
+    clinic = config.clinics.published[0]
+    assert isinstance(clinic, PublishedClinic)
+    assert all(isinstance(p, PublishedPractitioner) for p in clinic.practitioners)
+    assert clinic.group == "G" * 120 and clinic.practitioners[0].title == "T" * 60  # as stored
+    assert clinic.practitioners[1].title == ""
+    assert config.flexibility.booking.hours_limit == 48  # a valid section: validated
+    assert not hasattr(clinic, "newer_version_key")
+    keys = {p.key for p in check(config) if p.is_error}
+    assert any(k.endswith(".group") for k in keys) and any(k.endswith(".title") for k in keys)
+
+
+def test_lenient_config_of_a_valid_configuration_is_the_configuration() -> None:
+    from opus_tui.domain.problems import lenient_config
+
+    data = WebConfiguration(clinics=ClinicsSettings(published=[])).model_dump(mode="json")
+    data["subdomain"] = {"name": "klinik"}
+    assert lenient_config(data) == WebConfiguration.model_validate(data)
