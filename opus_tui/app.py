@@ -439,6 +439,7 @@ class OpusApp(App[int]):
         end = start + timedelta(days=CATALOGUE_DAYS)
         fetched: list[Catalogue] = []
         failures: list[str] = []
+        failed: list[str] = []
         for number, profile in enumerate(profiles, start=1):
             where = f"{profile.name} ({number}/{len(profiles)})"
             progress = partial(self.call_from_thread, self._catalogue_progress, where)
@@ -448,6 +449,7 @@ class OpusApp(App[int]):
                 fetched.append(gateway.fetch_catalogue(profile.name, start, end, progress))
             except Exception as exc:  # OpusDatabaseError: Swedish, password scrubbed
                 failures.append(f"{profile.name}: {exc}")
+                failed.append(profile.name)
         self.call_from_thread(self._catalogue_progress, "", "", 0, 0)
         if not fetched:
             failures.append("Försök igen med F7 (Hämta katalog) när felet är åtgärdat.")
@@ -457,10 +459,25 @@ class OpusApp(App[int]):
             return
         catalogue = merge_catalogues(fetched)
         try:
-            store.save_catalogue(catalogue)
+            store.save_catalogue(catalogue)  # the other databases' snapshots are kept
+            if failed:
+                catalogue = self._with_kept_snapshots(store, catalogue, failed, failures)
         except Exception as exc:
             failures.append(f"ögonblicksbilden sparades inte: {exc}")
         self.call_from_thread(self._catalogue_fetched, catalogue, failures)
+
+    @staticmethod
+    def _with_kept_snapshots(
+        store: Any, fetched: Catalogue, failed: list[str], failures: list[str]
+    ) -> Catalogue:
+        """A database that could not be read keeps its last snapshot in the catalogue (its
+        clinics would otherwise look gone from Opus until the next start)."""
+        whole: Catalogue | None = store.load_catalogue()
+        kept = [name for name in failed if whole is not None and name in whole.databases]
+        if whole is None or not kept:
+            return fetched
+        failures.extend(f"{name}: den senast hämtade katalogen används." for name in kept)
+        return replace(whole, source=fetched.source, fetched_at=fetched.fetched_at)
 
     _PHASES: ClassVar[dict[str, str]] = {
         "clinics": "kliniker",

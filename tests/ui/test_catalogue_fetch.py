@@ -81,3 +81,40 @@ async def test_nothing_fetched_says_how_to_retry(store_url: str, tmp_path: Path)
         await settle(pilot)
         assert any("Försök igen med F7" in n for n in app.notes)
         assert app.catalogue is not None and app.catalogue.source == "snapshot"
+
+
+async def test_a_database_that_fails_keeps_its_last_snapshot(
+    store_url: str, tmp_path: Path
+) -> None:
+    """Syd and Nord were fetched before; now Nord cannot be read: its clinics stay in the
+    catalogue (as last fetched) instead of looking gone from Opus."""
+    from dataclasses import replace
+
+    (name, connection), *_ = create_demo_databases(tmp_path / "opus", FIXED_NOW.date())
+    before = ui_catalogue()  # databases Syd and Nord
+    with Store.open(store_url) as store:
+        store.save_catalogue(before)
+        store.save_connections(
+            ConnectionSettings(
+                databases=[
+                    DatabaseProfile(name=name, connection_string=connection),
+                    DatabaseProfile(
+                        name="Nord",
+                        connection_string=f"DRIVER={{SQLite3}};Database={tmp_path / 'borta.db'}",
+                    ),
+                ]
+            )
+        )
+    app = RecordingApp(store_url, catalogue=replace(before), clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.catalogue is not None
+        assert {name, "Nord"} <= set(app.catalogue.databases)
+        assert any(
+            c.database == "Nord" and c.name == "Tandvården Umeå" for c in app.catalogue.clinics
+        )
+        (warning,) = [n for n in app.notes if n.startswith("Nord:")]
+        assert warning.endswith("\nNord: den senast hämtade katalogen används.")
+        assert "borta.db finns inte" in warning  # the error itself comes first
