@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from opus_tui.commands._common import open_store
+from opus_tui.commands._common import open_store, print_problems
 from opus_tui.errors import UserError
 
 
@@ -18,7 +18,11 @@ def run(args: argparse.Namespace) -> int:
     from opus_tui.services.config_toml import export_toml
 
     with open_store(args) as store:
-        text = export_toml(store.load_config())
+        config, errors = store.load_config_as_stored()
+    if errors:  # exported as stored, to be put right and imported again
+        print_problems(errors, sys.stderr)
+        print("opus-tui: konfigurationen har fel; den exporteras som den är.", file=sys.stderr)
+    text = export_toml(config)
     if args.file == "-":
         sys.stdout.write(text)
         return 0

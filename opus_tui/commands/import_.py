@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     present = set(parse_toml(text, source))
     kept = [name for name in SECTION_NAMES if name not in present]
     with open_store(args, create=True) as store:
-        before = store.load_config()
+        before, _ = store.load_config_as_stored()  # a store breaking a rule can be put right
         if kept:
             config = config.model_copy(update={name: getattr(before, name) for name in kept})
             problems = all_problems(config)

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     number = args.revision
     with open_store(args) as store:
         target = store.revision_config(number)
-        current = store.load_config()
+        current, _ = store.load_config_as_stored()
         if target == current:
             print(f"Revision {number} är redan den aktuella konfigurationen; inget ändrades.")
             return 0

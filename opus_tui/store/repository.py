@@ -39,7 +39,7 @@ from opus_tui.domain.catalogue import (
 from opus_tui.domain.config import SECTION_NAMES, Section, WebConfiguration, section_label
 from opus_tui.domain.connections import ConnectionSettings
 from opus_tui.domain.diff import diff, summarise
-from opus_tui.domain.problems import lenient_config, validate_config
+from opus_tui.domain.problems import Problem, lenient_config, validate_config
 from opus_tui.store import schema
 from opus_tui.store.crypto import SecretBox
 from opus_tui.store.dbapi import (
@@ -337,6 +337,15 @@ class Store:
         if config is None:
             raise ConfigInvalid(problems, "den sparade konfigurationen har fel")
         return config
+
+    def load_config_as_stored(self) -> tuple[WebConfiguration, list[Problem]]:
+        """The stored configuration even where it breaks a rule (``lenient_config``: what breaks
+        one is kept as stored), and those errors (none: it is ``load_config()``'s)."""
+        data = self.load_config_data()
+        config, problems = validate_config(data)
+        if config is not None:
+            return config, []
+        return lenient_config(data), problems
 
     def _write(
         self,

@@ -5,6 +5,7 @@ the section at fault; other sections are refused while it is wrong (SQLite and P
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,24 @@ def test_a_stored_value_that_breaks_a_rule_is_kept_and_can_be_fixed(store: Store
     revision = store.save_section("email", fixed)
     assert "Avsändare" in revision.summary and BAD_SENDER in revision.summary
     assert store.load_config().email == EmailSettings.model_validate(fixed.model_dump())
+
+
+def test_export_edit_import_puts_a_store_right(tmp_path: Path) -> None:
+    """The CLI way: export writes the stored values (and names the error), import of the
+    corrected file saves."""
+    from tests.integration.test_cli import _runner, ok
+
+    path = tmp_path / "store.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        store.save_section("email", EmailSettings(sender="bokning@klinik.se"))
+        _hand_edit(store, "email", sender=BAD_SENDER)
+    run = _runner(tmp_path)
+    exported = ok(run("--store", str(path), "export", str(tmp_path / "x.toml")))
+    assert "bara en avsändaradress" in exported.stderr
+    assert "exporteras som den är" in exported.stderr
+    text = (tmp_path / "x.toml").read_text(encoding="utf-8")
+    assert f'sender = "{BAD_SENDER}"' in text
+    (tmp_path / "x.toml").write_text(text.replace(BAD_SENDER, "bokning@klinik.se"), "utf-8")
+    ok(run("--store", str(path), "import", str(tmp_path / "x.toml")))
+    with Store.open(f"sqlite:///{path}") as store:
+        assert store.load_config().email.sender == "bokning@klinik.se"
