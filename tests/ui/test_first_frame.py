@@ -257,8 +257,9 @@ async def test_a_save_while_the_times_are_read_loads_everything(store_url: str) 
     store.close()
 
 
-async def test_an_invalid_stored_configuration_is_reported_as_before(store_url: str) -> None:
-    """The plain read cannot validate it: the store's load_config reports the error."""
+async def test_an_invalid_stored_configuration_is_reported_and_opened(store_url: str) -> None:
+    """The plain read cannot validate it: the store's load_config finds the error, which is
+    said, and the configuration opens as stored (``lenient_config``) to be put right."""
     import sqlite3
 
     from opus_tui.store.location import sqlite_path
@@ -277,6 +278,9 @@ async def test_an_invalid_stored_configuration_is_reported_as_before(store_url: 
     store = _recording(app, store_url)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert store.calls == ["load_config"]
-        assert app.store_state == "kan inte öppnas"
+        assert store.calls[0] == "load_config"
+        assert app.store_state == "öppen"
+        assert any("sparade konfigurationen har fel" in str(n.message) for n in app._notifications)
+        (clinic,) = app.saved.clinics.published
+        assert (clinic.database, clinic.clinic_id) == ("", "")  # kept as stored
     store.close()
