@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="förklara varför något (inte) visas, t.ex. practitioner:'Per Holm', "
-        "clinic:'City Praktiken', treatment:Lagning, photo:'Olle Ohlsson', booking:b1",
+        "clinic:'City Praktiken', treatment:Lagning, photo:'Olle Ohlsson', "
+        "title:'Olle Ohlsson@OpusTandläkarna', booking:b1",
     )
     parser.add_argument(
         "--now",

@@ -244,6 +244,19 @@ def warnings(config: WebConfiguration) -> list[Problem]:
                 f'"{standard_texts.UNGROUPED_CLINICS_HEADING}". Gruppera alla kliniker.',
             )
         )
+    spellings: dict[str, set[str]] = {}
+    for c in grouped:
+        spellings.setdefault(c.group.strip().casefold(), set()).add(c.group.strip())
+    for variants in spellings.values():
+        if len(variants) > 1:
+            shown = " och ".join(f"'{v}'" for v in sorted(variants))
+            found.append(
+                _warn(
+                    ("clinics", "published"),
+                    f"grupperna {shown} skiljer sig bara i stora och små bokstäver och visas "
+                    "som olika rubriker; skriv dem likadant",
+                )
+            )
     if general.any_clinic and not grouped and clinics:
         found.append(
             _warn(

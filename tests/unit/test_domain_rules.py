@@ -424,6 +424,19 @@ def test_warning_only_some_clinics_grouped() -> None:
     assert "clinics.published" not in warning_messages(none_grouped)
 
 
+def test_warning_groups_that_differ_only_in_case() -> None:
+    config = config_from(
+        {
+            "clinics": {
+                "published": [clinic("1", "Malmö"), clinic("2", "MALMÖ"), clinic("3", "LUND")]
+            }
+        }
+    )
+    message = warning_messages(config)["clinics.published"]
+    assert "'MALMÖ' och 'Malmö'" in message and "stora och små bokstäver" in message
+    assert "LUND" not in message
+
+
 def test_warning_any_clinic_without_groups() -> None:
     config = config_from(
         {
