@@ -601,29 +601,16 @@ class PreviewPane(Widget, can_focus=True):
         add(text, option.action if option.enabled else None)
 
     def _photo(self, path: str, width: int) -> RenderableType | None:
-        if width < PHOTO_MIN_WIDTH:
-            return None
-        w, h = PHOTO_CELLS
-        key = (path, w, h)
-        if key not in self._photos:
-            self._photos[key] = None
-            file = Path(path)
-            if file.is_file():
-                try:
-                    from opus_tui.services.images import terminal_image
-
-                    self._photos[key] = terminal_image(file, w, h)
-                except Exception:  # unreadable image: no photo, the text stays
-                    self._photos[key] = None
-        return self._photos[key]
+        return self._image(path, PHOTO_CELLS) if width >= PHOTO_MIN_WIDTH else None
 
     def _logo(self, path: str, width: int) -> RenderableType | None:
-        """Media's logo (PNG or JPEG), drawn off the UI thread (a logo file may be large) and
-        again when the file changes; None until drawn or when it cannot be shown (too narrow,
-        missing, no image: the Media tab names the problem)."""
-        w, h = LOGO_CELLS
-        if width < w:
-            return None
+        return self._image(path, LOGO_CELLS) if width >= LOGO_CELLS[0] else None
+
+    def _image(self, path: str, cells: tuple[int, int]) -> RenderableType | None:
+        """A practitioner's photo or Media's logo (PNG or JPEG), drawn off the UI thread (a
+        file may be large) and again when the file changes; None until drawn or when it cannot
+        be shown (missing, no image: the tab names the problem)."""
+        w, h = cells
         file = Path(path).expanduser()
         try:
             changed = file.stat().st_mtime_ns if file.is_file() else -1
@@ -633,22 +620,22 @@ class PreviewPane(Widget, can_focus=True):
         if key not in self._photos:
             self._photos[key] = None
             if changed >= 0:
-                self._draw_logo(key, file)
+                self._draw_image(key, file)
         return self._photos[key]
 
-    @work(thread=True, group="preview-logo", exit_on_error=False)
-    def _draw_logo(self, key: tuple[str, int, int], file: Path) -> None:
+    @work(thread=True, group="preview-image", exit_on_error=False)
+    def _draw_image(self, key: tuple[str, int, int], file: Path) -> None:
         try:
             from opus_tui.services.images import terminal_image
 
             image = terminal_image(file, key[1], key[2])
-        except Exception:  # unreadable image: no logo, the page stays
+        except Exception:  # unreadable image: none, the page stays
             return
-        self.app.call_from_thread(self._logo_drawn, key, image)
+        self.app.call_from_thread(self._image_drawn, key, image)
 
-    def _logo_drawn(self, key: tuple[str, int, int], image: RenderableType) -> None:
+    def _image_drawn(self, key: tuple[str, int, int], image: RenderableType) -> None:
         self._photos[key] = image
-        if self.page is not None and self.page.logo:
+        if self.page is not None:
             self._paint()
 
     def on_focus(self, _event: events.Focus) -> None:

@@ -208,6 +208,8 @@ async def test_photo_as_half_blocks_only_with_consent(tmp_path: Path) -> None:
         assert pane.page is not None and pane.page.kind == "practitioner"
         olle = next(o for o in pane.page.options("practitioner") if o.label == "Olle Ohlsson")
         assert olle.photo == str(photo)
+        await app.workers.wait_for_complete()  # photos are drawn in a thread worker
+        await pilot.pause()
         lines = app.query_one(PageLines).plain_lines()
         assert any(ch in line for line in lines for ch in HALF_BLOCKS)
 

@@ -236,6 +236,7 @@ async def test_photos_show_in_the_pane_beside_the_tab(tmp_path: Path) -> None:
         await focus(pilot, "preview-pane")
         await pilot.press("enter", "enter")  # OpusTandläkarna, Undersökning
         assert pane.page is not None and pane.page.kind == "practitioner"
+        await settle(pilot)  # photos are drawn in a thread worker
         lines = pane.query_one(PageLines).plain_lines()
         assert any(ch in line for line in lines for ch in HALF_BLOCKS)
 
