@@ -9,6 +9,7 @@ is wrong. Connection settings and secrets are never part of the file.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from enum import Enum
@@ -137,7 +138,19 @@ def parse_toml(text: str, source: str = "filen") -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TomlImportError(f"{source} är inte giltig TOML: {exc}") from None
+        raise TomlImportError(f"{source} är inte giltig TOML{_where(str(exc))}") from None
+
+
+def _where(message: str) -> str:
+    """tomllib's English message with its place in Swedish first: " (rad 3, kolumn 5): …"."""
+    place = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if place is not None:
+        row, column = place.groups()
+        return f" (rad {row}, kolumn {column}): {message[: place.start()]}"
+    end = re.search(r"\s*\(at end of document\)$", message)
+    if end is not None:
+        return f" (i slutet av filen): {message[: end.start()]}"
+    return f": {message}"
 
 
 def import_toml(text: str, source: str = "filen") -> tuple[WebConfiguration | None, list[Problem]]:

@@ -141,6 +141,10 @@ def test_all_errors_at_once(demo: WebConfiguration) -> None:
 def test_bad_toml_and_empty_file() -> None:
     with pytest.raises(TomlImportError, match="inte giltig TOML"):
         import_toml("[subdomain\nname = 1", "a.toml")
+    with pytest.raises(TomlImportError, match=r"a\.toml är inte giltig TOML \(rad 2, kolumn 8\): "):
+        import_toml('[email]\nsender "x@y.se"\n', "a.toml")
+    with pytest.raises(TomlImportError, match=r"\(i slutet av filen\): Invalid value"):
+        import_toml("[sms]\nnew_booking = ", "a.toml")
     with pytest.raises(TomlImportError, match="ingen konfiguration"):
         import_toml("# bara en kommentar\n", "a.toml")
 
