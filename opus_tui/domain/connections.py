@@ -6,7 +6,9 @@ encrypted, under the names returned by the ``*_secret_name`` helpers.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
 from pydantic import field_validator, model_validator
 
@@ -51,6 +53,20 @@ def database_secret_name(profile_name: str) -> str:
 
 API_KEY_SECRET = "portal:api_key"
 CERTIFICATE_KEY_PASSPHRASE_SECRET = "certificate:key_passphrase"
+
+
+def plain_http_elsewhere(url: str) -> bool:
+    """An http:// address of another machine: refused (the API key would travel in clear
+    text); http:// only to this machine (the portal emulator)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "http" or not parts.hostname:
+        return False
+    if parts.hostname == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return True
 
 
 class PortalAccount(Section):

@@ -7,13 +7,11 @@ are never shown again (only "sparat")."""
 
 from __future__ import annotations
 
-import ipaddress
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from textual import on, work
@@ -31,6 +29,7 @@ from opus_tui.domain.connections import (
     DatabaseProfile,
     PortalAccount,
     database_secret_name,
+    plain_http_elsewhere,
 )
 from opus_tui.domain.fields import help_of, label_of
 from opus_tui.domain.problems import Problem, problems_from_validation_error
@@ -104,20 +103,6 @@ def readable(path: str, kind: str | None = None) -> str | None:
         if not any(marker in text for marker in markers):
             return f"är inte en PEM-fil med {shown}"
     return None
-
-
-def plain_http_elsewhere(url: str) -> bool:
-    """An http:// address of another machine: the portal client refuses it (the API key would
-    travel in clear text), so Spara does too instead of the first Publicera."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() != "http" or not parts.hostname:
-        return False
-    if parts.hostname == "localhost":
-        return False
-    try:
-        return not ipaddress.ip_address(parts.hostname).is_loopback
-    except ValueError:
-        return True
 
 
 class ConfigurationScreen(TabScreen):

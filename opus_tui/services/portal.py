@@ -13,7 +13,6 @@ httpx is imported lazily so that this module stays cheap to import.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import uuid
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from opus_tui.domain.connections import plain_http_elsewhere
 from opus_tui.services import wire_models as wm
 
 if TYPE_CHECKING:
@@ -120,15 +120,6 @@ class _Retryable(Exception):
         self.status = status
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 # TLS alerts by which a server refuses our client certificate (or its absence).
 _CERTIFICATE_REFUSED = (
     "CERTIFICATE_REQUIRED",
@@ -172,7 +163,7 @@ class PortalClient:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise PortalError("invalid", f"Portalens adress är ogiltig: {base_url}", field="url")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        if plain_http_elsewhere(base_url):
             raise PortalError("invalid", "Portalens adress måste börja med https://", field="url")
         if not api_key:
             raise PortalError("credentials", "API-nyckel saknas (Konfiguration › Mitt konto).")

@@ -531,3 +531,22 @@ def test_warnings_about_practitioners() -> None:
         }
     )
     assert warning_messages(with_consent) == {}
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("https://portal.opusdentalonline.com", False),
+        ("http://127.0.0.1:8765", False),
+        ("http://localhost:8765", False),
+        ("http://[::1]:8765", False),
+        ("http://portal.example.se", True),
+        ("http://10.0.0.5", True),
+        ("HTTP://portal.example.se", True),
+    ],
+)
+def test_plain_http_only_to_this_machine(url: str, refused: bool) -> None:
+    """One rule for Konfiguration's Spara and the portal client."""
+    from opus_tui.domain.connections import plain_http_elsewhere
+
+    assert plain_http_elsewhere(url) is refused
