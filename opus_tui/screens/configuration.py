@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -35,6 +34,7 @@ from opus_tui.domain.fields import help_of, label_of
 from opus_tui.domain.problems import Problem, problems_from_validation_error
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
+from opus_tui.services.connection_files import file_problem
 from opus_tui.widgets.field import FieldError, FieldLabel
 
 PREFIX = ("connections",)
@@ -66,43 +66,6 @@ class ConnectionsDraft:
         return ConnectionsDraft(
             self.settings, self.original_names, tuple(secrets.items()), self.removed
         )
-
-
-# What a PEM file of each kind holds (the portal client loads PEM only; DER or a .pfx fails
-# later, at the first TLS handshake, with an error that names no field).
-PEM_MARKERS = {
-    "certificate_path": (("-----BEGIN CERTIFICATE-----",), "-----BEGIN CERTIFICATE-----"),
-    "key_path": (
-        (
-            "-----BEGIN PRIVATE KEY-----",
-            "-----BEGIN RSA PRIVATE KEY-----",
-            "-----BEGIN EC PRIVATE KEY-----",
-            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
-        ),
-        "-----BEGIN … PRIVATE KEY-----",
-    ),
-}
-PEM_READ_LIMIT = 1 << 20  # a certificate chain is a few kB
-
-
-def readable(path: str, kind: str | None = None) -> str | None:
-    """Why the file cannot be used, or None; ``kind`` ("certificate_path" or "key_path")
-    also asks for that PEM content."""
-    try:
-        with Path(path).expanduser().open("rb") as handle:
-            head = handle.read(PEM_READ_LIMIT)
-    except FileNotFoundError:
-        return "filen finns inte"
-    except IsADirectoryError:
-        return "är en mapp, inte en fil"
-    except OSError:
-        return "filen kan inte läsas (behörighet?)"
-    if kind in PEM_MARKERS:
-        markers, shown = PEM_MARKERS[kind]
-        text = head.decode("ascii", "replace")
-        if not any(marker in text for marker in markers):
-            return f"är inte en PEM-fil med {shown}"
-    return None
 
 
 class ConfigurationScreen(TabScreen):
@@ -174,7 +137,7 @@ class ConfigurationScreen(TabScreen):
         cert = settings.certificate
         for name in ("certificate_path", "key_path"):
             path = getattr(cert, name)
-            why = readable(path, name) if isinstance(path, str) and path.strip() else None
+            why = file_problem(path, name) if isinstance(path, str) and path.strip() else None
             if why:
                 label = label_of(CertificateSettings, name)
                 found.append(Problem((*PREFIX, "certificate", name), why, "error", path, label))
@@ -183,20 +146,13 @@ class ConfigurationScreen(TabScreen):
     def _schema_map_problems(self) -> list[Problem]:
         """A database's own schema map must be a readable, valid mapping (it was saved as
         typed, and failed only at Testa anslutning or the catalogue fetch)."""
-        from opus_tui.services.schema_map import SchemaMap, SchemaMapError
-
         found: list[Problem] = []
         label = label_of(DatabaseProfile, "schema_map")
         for index, profile in enumerate(self.draft_value.settings.databases):
             path = profile.schema_map
             if not isinstance(path, str) or not path.strip():
                 continue
-            why = readable(path)
-            if why is None:
-                try:
-                    SchemaMap.load(Path(path).expanduser())
-                except SchemaMapError as exc:
-                    why = str(exc)
+            why = file_problem(path, "schema_map")
             if why:
                 key = (*PREFIX, "databases", index, "schema_map")
                 found.append(Problem(key, why, "error", path, label))
@@ -570,7 +526,7 @@ class ConfigurationScreen(TabScreen):
             if not path:
                 state.update("Ingen fil vald.")
             else:
-                why = readable(path, name)
+                why = file_problem(path, name)
                 state.update(f"✗ {why}" if why else "✓ PEM-filen kan läsas")
 
     def extra_problems(self) -> Iterable[Problem]:
