@@ -6,7 +6,7 @@ from datetime import datetime
 
 from opus_tui.domain.catalogue import Catalogue, CatalogueClinic, CataloguePractitioner
 from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
-from opus_tui.screens.clinics import CatalogueIndex, catalogue_problems
+from opus_tui.services.clinic_catalogue import CatalogueIndex, catalogue_problems
 
 NOW = datetime(2026, 3, 2, 9, 30)
 
