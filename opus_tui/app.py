@@ -362,15 +362,12 @@ class OpusApp(App[int]):
     def _stored_config(self, store: Any) -> WebConfiguration:
         """The stored configuration; one that breaks the rules (saved before a rule was
         tightened, or edited by hand) opens as it is, its errors under the fields, and is said."""
-        from opus_tui.store import ConfigInvalid
+        config: WebConfiguration
+        config, errors = store.load_config_as_stored()
+        if errors:
+            from opus_tui.store import ConfigInvalid
 
-        try:
-            config: WebConfiguration = store.load_config()
-        except ConfigInvalid as exc:
-            from opus_tui.domain.problems import lenient_config
-
-            self._stored_errors = str(exc)
-            return lenient_config(store.load_config_data())
+            self._stored_errors = str(ConfigInvalid(errors, "den sparade konfigurationen har fel"))
         return config
 
     def on_store_opened(self, message: StoreOpened) -> None:

@@ -18,6 +18,7 @@ from opus_tui.domain.config import (
     PublishedPractitioner,
     WebConfiguration,
 )
+from opus_tui.domain.problems import Problem
 from opus_tui.screens.clinics import ClinicsScreen
 from opus_tui.store import Store
 from opus_tui.store.quick import catalogue_from_plain, config_from_plain, read_plain
@@ -65,9 +66,9 @@ class _RecordingStore(Store):
     calls: list[str]
     during_times: Any = None
 
-    def load_config(self) -> WebConfiguration:
+    def load_config_as_stored(self) -> tuple[WebConfiguration, list[Problem]]:
         self.calls.append("load_config")
-        return super().load_config()
+        return super().load_config_as_stored()
 
     def load_catalogue(self, *, with_times: bool = True) -> Catalogue | None:
         self.calls.append("load_catalogue")
