@@ -3,7 +3,6 @@ tabs refuse to save, ``history -n`` wants a positive count, ``publish`` prints n
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -11,27 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration import test_cli as cli_tests
 from tests.integration.test_cli import Run, _runner, ok, revisions
 
-
-@pytest.fixture
-def run(tmp_path: Path) -> Run:
-    return _runner(tmp_path)
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("review-demo")
-    ok(_runner(base)("demo", "--dir", str(base / "demo"), "--no-open"))
-    return base / "demo" / "store.db"
-
-
-@pytest.fixture
-def demo_store(demo_template: Path, tmp_path: Path) -> Path:
-    store = tmp_path / "demo" / "store.db"
-    store.parent.mkdir()
-    shutil.copyfile(demo_template, store)
-    return store
+# test_cli's fixtures, used here too (bound by assignment: as imports, the tests' parameters of
+# the same names would read to ruff as redefinitions, F811).
+run = cli_tests.run
+demo_template = cli_tests.demo_template
+demo_store = cli_tests.demo_store
 
 
 BAD_TEMPLATES = [

@@ -3,8 +3,11 @@ over the keyboard, each pinned by a test."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox, Label, TabbedContent
 
@@ -22,6 +25,20 @@ def demo_app(tmp_path: Path) -> OpusApp:
     return OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
 
 
+@asynccontextmanager
+async def on_tab(
+    tmp_path: Path, key: str = "4", *, app: OpusApp | None = None, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[tuple[OpusApp, Pilot[int]]]:
+    """The app (the demo's unless given) run at ``size``, on the tab ``key`` opens (at 80
+    columns the tab has no preview pane until F2)."""
+    app = app if app is not None else demo_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        yield app, pilot
+
+
 def focused(app: OpusApp) -> Widget | None:
     return app.focused
 
@@ -30,11 +47,7 @@ def focused(app: OpusApp) -> Widget | None:
 
 
 async def test_f2_full_width_preview_takes_the_focus_and_gives_it_back(tmp_path: Path) -> None:
-    app = demo_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+    async with on_tab(tmp_path, size=(80, 24)) as (app, pilot):
         await focus(pilot, "general-login_enabled")
         box = app.screen.query_one("#general-login_enabled", Checkbox)
         await pilot.press("f2")
@@ -55,11 +68,7 @@ async def test_f2_full_width_preview_takes_the_focus_and_gives_it_back(tmp_path:
 
 
 async def test_f2_hiding_the_wide_preview_moves_the_focus_out_of_it(tmp_path: Path) -> None:
-    app = demo_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+    async with on_tab(tmp_path) as (app, pilot):
         pane = pane_of(app)
         await focus(pilot, "preview-pane")
         await pilot.press("f2")
@@ -81,11 +90,7 @@ async def test_f2_hiding_the_wide_preview_moves_the_focus_out_of_it(tmp_path: Pa
 
 
 async def test_emptying_the_hours_field_keeps_the_preview(tmp_path: Path) -> None:
-    app = demo_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+    async with on_tab(tmp_path) as (app, pilot):
         pane = pane_of(app)
         await focus(pilot, "preview-pane")
         await pilot.press("up", "enter", "enter")  # Logga in, BankID: Mina bokningar
@@ -110,11 +115,7 @@ def highlighted(pane: PreviewPane) -> str:
 
 
 async def test_the_cursor_stays_on_its_option_when_a_header_button_goes(tmp_path: Path) -> None:
-    app = demo_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+    async with on_tab(tmp_path) as (app, pilot):
         pane = pane_of(app)
         await focus(pilot, "preview-pane")
         await pilot.press("down")  # Utbildningsenheten
@@ -129,11 +130,7 @@ async def test_the_cursor_stays_on_its_option_when_a_header_button_goes(tmp_path
 
 
 async def test_a_page_replaced_by_a_setting_starts_on_its_first_option(tmp_path: Path) -> None:
-    app = demo_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+    async with on_tab(tmp_path) as (app, pilot):
         pane = pane_of(app)
         await focus(pilot, "preview-pane")
         await pilot.press("up", "enter", "enter")  # Logga in, BankID: Mina bokningar
@@ -186,11 +183,7 @@ async def test_the_logo_shows_at_the_top_of_the_preview(tmp_path: Path) -> None:
 
 async def test_hours_row_reads_as_in_the_manual(tmp_path: Path) -> None:
     """Manual: "Avbokning/ombokning kan inte göras inom [0] timmar från bokning"."""
-    app = demo_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+    async with on_tab(tmp_path) as (app, _):
         row = app.screen.query_one("#hours-row")
         texts = [str(w.render()) for w in row.query(Label)]
         assert texts == ["Avbokning/ombokning kan inte göras inom", "timmar från bokning"]
@@ -228,10 +221,7 @@ async def test_photos_show_in_the_pane_beside_the_tab(tmp_path: Path) -> None:
     with Store.open(url) as store:
         store.save_config(with_photo(config, photo, consent=True), summary="test")
     app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+    async with on_tab(tmp_path, app=app) as (app, pilot):
         pane = pane_of(app)
         await focus(pilot, "preview-pane")
         await pilot.press("enter", "enter")  # OpusTandläkarna, Undersökning
@@ -244,10 +234,7 @@ async def test_photos_show_in_the_pane_beside_the_tab(tmp_path: Path) -> None:
 async def test_explain_names_the_setting_behind_an_any_option(tmp_path: Path) -> None:
     url, _ = demo_store(tmp_path, any_clinic=True)
     app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+    async with on_tab(tmp_path, app=app) as (app, pilot):
         pane = pane_of(app)
         await focus(pilot, "preview-pane")
         assert "Vilken som helst: LUND" in highlighted(pane)
@@ -305,11 +292,7 @@ async def test_a_clinic_text_error_names_the_clinic_and_spara_shows_it(tmp_path:
 
     from opus_tui.widgets.field import FieldError
 
-    app = demo_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+    async with on_tab(tmp_path, "5") as (app, pilot):
         app.screen.query_one("#media-tabs", TabbedContent).active = "pane-clinic"
         await settle(pilot)
         picker = app.screen.query_one("#clinic", Select)

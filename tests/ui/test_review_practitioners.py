@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
 from textual.widgets import OptionList
 
 from opus_tui.app import OpusApp
@@ -28,14 +31,23 @@ def one_database(store_url: str) -> None:
         store.save_section("clinics", clinics)
 
 
-async def test_one_database_names_without_it(make_app, store_url: str) -> None:
-    """With one database the list shows the names only (the narrow list cut them)."""
+@asynccontextmanager
+async def on_practitioners(
+    make_app: Callable[[], OpusApp], store_url: str, size: tuple[int, int] = (80, 24)
+) -> AsyncIterator[OpusApp]:
+    """The app on Behandlare (tab 2), with the one database of ``one_database``."""
     one_database(store_url)
     app: OpusApp = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
+        yield app
+
+
+async def test_one_database_names_without_it(make_app, store_url: str) -> None:
+    """With one database the list shows the names only (the narrow list cut them)."""
+    async with on_practitioners(make_app, store_url) as app:
         people = app.screen.query_one("#people", OptionList)
         assert [str(o.prompt) for o in people.options] == ["Kerstin Johansson-Lindqvist"]
 
@@ -72,12 +84,7 @@ async def test_list_rebuilt_only_when_kliniker_changed(make_app, store_url: str)
 
 async def test_list_title_not_cut_beside_the_preview(make_app, store_url: str) -> None:
     """At 120 columns the preview takes its share; the list still shows its whole title."""
-    one_database(store_url)
-    app: OpusApp = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+    async with on_practitioners(make_app, store_url, (120, 40)) as app:
         people = app.screen.query_one("#people", OptionList)
         assert app.screen.has_class("-wide")
         assert people.outer_size.width >= len("╭─ Tillagda behandlare ─╮")
@@ -86,12 +93,7 @@ async def test_list_title_not_cut_beside_the_preview(make_app, store_url: str) -
 async def test_the_manuals_photo_note_is_shown(make_app, store_url: str) -> None:
     from textual.widgets import Static
 
-    one_database(store_url)
-    app: OpusApp = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+    async with on_practitioners(make_app, store_url) as app:
         note = app.screen.query_one("#photo-note", Static)
         assert "* Maxstorlek på bild som laddas upp är 25 kb" in str(note.render())
         assert note.region.height > 0

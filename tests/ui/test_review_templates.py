@@ -3,8 +3,11 @@ would: the merge-field picker, focus order, the publishing state."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Select, TabbedContent
 
 from opus_tui.app import OpusApp
@@ -19,6 +22,19 @@ async def _open(pilot, app: OpusApp, key: str) -> None:
     await settle(pilot)
     await pilot.press(key)
     await settle(pilot)
+
+
+@asynccontextmanager
+async def _on_connection_tab(
+    make_app: Callable[[], OpusApp], pane: str
+) -> AsyncIterator[tuple[OpusApp, Pilot[int]]]:
+    """Konfiguration (tab 9, at 100×30) with its connection tab ``pane`` chosen."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot, app, "9")
+        app.screen.query_one("#connection-tabs", TabbedContent).active = pane
+        await pilot.pause()
+        yield app, pilot
 
 
 def _editor(app: OpusApp, kind: TemplateKind) -> TemplateEditor:
@@ -246,12 +262,8 @@ async def test_certificate_files_must_be_pem(make_app, store_url: str, tmp_path,
         "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
     )
     (tmp_path / "k.pem").write_text("-----BEGIN EC PRIVATE KEY-----\nMHc\n")
-    app: OpusApp = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open(pilot, app, "9")
+    async with _on_connection_tab(make_app, "pane-certificate") as (app, pilot):
         screen = app.screen
-        screen.query_one("#connection-tabs", TabbedContent).active = "pane-certificate"
-        await pilot.pause()
         cert = screen.query_one("#cert-path", Input)
         cert.focus()
         await pilot.press(*"c.der", "tab", *"c.pem")  # the key: a certificate
@@ -401,12 +413,8 @@ async def test_portal_address_over_http_only_to_this_machine(make_app, store_url
 
     from opus_tui.store.repository import Store
 
-    app: OpusApp = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open(pilot, app, "9")
+    async with _on_connection_tab(make_app, "pane-account") as (app, pilot):
         screen = app.screen
-        screen.query_one("#connection-tabs", TabbedContent).active = "pane-account"
-        await pilot.pause()
         url = screen.query_one("#account-url", Input)
         url.focus()
         await pilot.press("ctrl+u", *"http://portal.example.se")
