@@ -7,7 +7,7 @@ Warnings are cross-field situations that are allowed but probably not what the c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Literal, get_args, get_origin
 
@@ -43,6 +43,10 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    def of(self, owner: str) -> Problem:
+        """The same problem, its label naming whose field it is: "Kliniktext (Lund)"."""
+        return replace(self, label=f"{self.label} ({owner})" if self.label else owner)
 
     def __str__(self) -> str:
         where = f"{self.key} ({self.label})" if self.label else self.key

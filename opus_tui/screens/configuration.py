@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -164,7 +164,7 @@ class ConfigurationScreen(TabScreen):
         databases = self.draft_value.settings.databases
         index = rest[1] if len(rest) >= 3 and rest[0] == "databases" else None
         if isinstance(index, int) and index < len(databases) and databases[index].name:
-            return replace(problem, label=f"{problem.label} ({databases[index].name})")
+            return problem.of(databases[index].name)
         return problem
 
     def _focus_problem(self, problem: Problem) -> None:

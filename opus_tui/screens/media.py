@@ -8,7 +8,6 @@ Texts use the light markup of ``docs/texts.md``; links and HTML are checked by
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -415,9 +414,7 @@ class MediaScreen(TabScreen):
             return problem
         catalogue = self.opus.catalogue
         clinic = catalogue.clinic(*key) if catalogue else None
-        name = clinic.name if clinic else key[1]
-        label = f"{problem.label} ({name})" if problem.label else name
-        return replace(problem, label=label)
+        return problem.of(clinic.name if clinic else key[1])
 
     def action_save(self) -> None:
         """A refused Spara shows the clinic whose own text has the first error, at its field."""
