@@ -53,11 +53,11 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.signal import Signal
 
-from opus_tui.commands_palette import OpusCommands
+from opus_tui.commands_palette import OpusCommandPalette, OpusCommands
 from opus_tui.resources import stylesheet
 from opus_tui.screens import TAB_BY_MODE, TABS
 from opus_tui.store.location import describe
-from opus_tui.textual_fixes import keep_typing_order, read_esc_digit_as_alt
+from opus_tui.textual_fixes import patch_loaded_widgets, read_esc_digit_as_alt
 
 if TYPE_CHECKING:  # the domain imports pydantic: not before the first frame (issue 8)
     from opus_tui.domain.catalogue import Catalogue
@@ -104,6 +104,15 @@ class OpusApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("ctrl+q", "quit", "Avsluta", id="quit", tooltip="Avsluta (frågar om osparat)"),
+        Binding(  # in place of Textual's own, whose footer text is "palette"
+            "ctrl+p",
+            "command_palette",
+            "Meny",
+            id="command_palette",
+            tooltip="Alla kommandon: flikar, Spara, Återställ, Publicera, Katalog …",
+            show=False,
+            priority=True,
+        ),
         Binding(
             "f9",
             "publish",
@@ -143,7 +152,7 @@ class OpusApp(App[int]):
         real terminal, not headless)."""
         super().__init__()
         read_esc_digit_as_alt()
-        keep_typing_order()
+        patch_loaded_widgets()
         self.store_url = store_url
         self.clock: Clock = clock or datetime.now
         self.store: Any = None
@@ -580,6 +589,10 @@ class OpusApp(App[int]):
             self.catalogue_changed.publish(self.catalogue)
         # after the first paint: opening the store must not compete with it (issue 8)
         self._request_store()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, OpusCommandPalette):
+            self.push_screen(OpusCommandPalette())
 
     def action_go(self, mode: str) -> None:
         if not self.config_ready:

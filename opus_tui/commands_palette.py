@@ -5,8 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any, ClassVar
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.binding import Binding
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+
+NO_MATCH = "Inget kommando matchar"
+
+
+class OpusCommandPalette(CommandPalette):
+    """Textual's command palette, in Swedish."""
+
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "escape", "Stäng")]
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="Sök kommando…", id="--command-palette")
 
 
 class OpusCommands(Provider):
@@ -55,7 +68,16 @@ class OpusCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
+                found = True
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        if not found:  # instead of Textual's "No matches found"
+            yield Hit(
+                1.0,
+                NO_MATCH,
+                lambda: None,
+                help="Sök på en fliks namn, Spara, Återställ, Publicera, Katalog … (esc stänger)",
+            )

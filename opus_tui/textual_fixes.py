@@ -6,6 +6,8 @@
   bound keys only after the key has bubbled up to the App, so keys arriving together — a burst
   over a slow SSH link — were applied out of order: "ab⌫c" became "ab", ctrl+u then "gh"
   left the field empty (upstream: Textualize/textual#6605).
+- ``swedish_select_menu``: an open Select's footer key reads "Stäng listan", not "Dismiss menu".
+- ``patch_loaded_widgets``: the two above for widget modules loaded since the last call.
 """
 
 from __future__ import annotations
@@ -41,6 +43,26 @@ def keep_typing_order() -> None:
     text_area = sys.modules.get("textual.widgets._text_area")
     if text_area is not None:
         _inline_own_bindings(text_area.TextArea)
+
+
+def swedish_select_menu() -> None:
+    """The one English binding text Textual shows in our footers: an open Select's escape.
+    Patched once its module is loaded, like ``keep_typing_order``."""
+    select = sys.modules.get("textual.widgets._select")
+    if select is None or getattr(select.SelectOverlay, "_opus_swedish", False):
+        return
+    from textual.binding import Binding
+
+    overlay = select.SelectOverlay
+    overlay.BINDINGS = [Binding("escape", "dismiss", "Stäng listan")]
+    overlay._merged_bindings = overlay._merge_bindings()  # computed once, when the class was made
+    overlay._opus_swedish = True
+
+
+def patch_loaded_widgets() -> None:
+    """Every widget patch, for the widget modules loaded so far (idempotent)."""
+    keep_typing_order()
+    swedish_select_menu()
 
 
 def _inline_own_bindings(cls: type[Widget]) -> None:

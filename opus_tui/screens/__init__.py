@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from opus_tui.labels import SECTION_LABELS
-from opus_tui.textual_fixes import keep_typing_order
+from opus_tui.textual_fixes import patch_loaded_widgets
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -57,7 +57,7 @@ class Tab:
     def factory(self) -> Callable[[], Screen[None]]:
         def make() -> Screen[None]:
             screen_cls = getattr(importlib.import_module(self.module), self.cls)
-            keep_typing_order()  # for a TextArea the tab's module has just brought in
+            patch_loaded_widgets()  # for widgets the tab's module has just brought in
             screen: Screen[None] = screen_cls()
             _skip_restyle(screen)
             return screen

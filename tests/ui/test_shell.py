@@ -54,6 +54,41 @@ async def test_palette_goes_to_tab(make_app) -> None:
         assert app.current_mode == "sms"
 
 
+async def test_textuals_own_texts_are_swedish(make_app) -> None:
+    """The footer's palette key, the palette's prompt and empty result, an open Select's key."""
+    from textual.command import CommandInput, CommandList, CommandPalette
+    from textual.widgets import Footer, Select
+    from textual.widgets._footer import FooterKey
+
+    from opus_tui.commands_palette import NO_MATCH
+
+    def footer_texts() -> list[str]:
+        footer = app.screen.query_one(Footer)
+        return [f"{key.key_display} {key.description}" for key in footer.query(FooterKey)]
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        assert "^p Meny" in footer_texts()
+        assert not any("palette" in text for text in footer_texts())
+        app.screen.query_one(Select).focus()
+        await pilot.press("enter")  # opens the list
+        await pilot.pause()
+        assert "esc Stäng listan" in footer_texts()
+        assert not any("Dismiss" in text for text in footer_texts())
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder == "Sök kommando…"
+        await pilot.press(*"qqqxz")
+        await pilot.pause(0.8)  # Textual's own "No matches found" would come after 0.5 s
+        prompts = [str(o.prompt) for o in app.screen.query_one(CommandList).options]
+        assert len(prompts) == 1 and prompts[0].startswith(NO_MATCH)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not CommandPalette.is_open(app)
+
+
 async def test_quit_without_changes_exits(make_app) -> None:
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
