@@ -37,7 +37,7 @@ demo: setup
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check opus_tui tests bench
-	$(VENV)/bin/mypy opus_tui
+	$(VENV)/bin/mypy opus_tui tests bench
 
 pytest: setup
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from opus_tui.domain.catalogue import Catalogue
+from opus_tui.domain.catalogue import Catalogue, OnlineTimes
 from opus_tui.services.demo import (
     DEMO_DATABASES,
     chain_catalogue,
@@ -77,7 +77,7 @@ def lund_catalogue() -> Catalogue:
         clinics=tuple(c for c in cat.clinics if c.database == LUND),
         practitioners=tuple(p for p in cat.practitioners if p.database == LUND),
         treatments=tuple(t for t in cat.treatments if t.database == LUND),
-        times=tuple(t for t in cat.times if t.database == LUND),
+        times=OnlineTimes(t for t in cat.times if t.database == LUND),
     )
 
 

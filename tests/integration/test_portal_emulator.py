@@ -211,9 +211,10 @@ def _certificates(tmp: Path) -> dict[str, Path]:
             if password
             else serialization.NoEncryption()
         )
-        return key.private_bytes(
+        data: bytes = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
+        return data
 
     pem = serialization.Encoding.PEM
     ca_key = ec.generate_private_key(ec.SECP256R1())

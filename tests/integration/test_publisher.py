@@ -313,6 +313,7 @@ def test_two_hundred_publications_exactly_once(
     outcomes: dict[str, int] = {}
     for i in range(1, 201):
         store.save_config(configuration(name, i), summary="test")
+        status: str
         try:
             plan = publisher.prepare()
             status = publisher.publish(plan).status

@@ -20,7 +20,7 @@ class RecordingApp(OpusApp):
         self.notes: list[str] = []
         super().__init__(*args, **kwargs)
 
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
         self.notes.append(message)
         super().notify(message, *args, **kwargs)
 

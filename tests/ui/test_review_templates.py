@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Select, TabbedContent
+from textual.widgets import Button, Select, TabbedContent
 
 from opus_tui.app import OpusApp
+from opus_tui.screens.configuration import ConfigurationScreen
 from opus_tui.screens.email import EmailScreen
 from opus_tui.screens.sms import SmsScreen
 from opus_tui.services.templates import TemplateKind
@@ -105,7 +106,7 @@ async def test_configuration_tab_order_has_no_invisible_stops(make_app) -> None:
         await _open(pilot, app, "9")
         tabs = app.screen.query_one("#connection-tabs", TabbedContent)
         # a database, so that its fields are enabled
-        app.screen.query_one("#db-new").press()
+        app.screen.query_one("#db-new", Button).press()
         await settle(pilot)
         expected = {
             "pane-databases": ["db-list", "db-new", "db-remove", "db-name", "db-conn"],
@@ -213,15 +214,13 @@ async def test_standard_text_button_can_be_undone(make_app) -> None:
 async def test_blocked_save_focuses_the_faulty_database_field(make_app) -> None:
     from textual.widgets import Input, Tabs
 
-    from opus_tui.screens.configuration import ConfigurationScreen
-
     app: OpusApp = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await _open(pilot, app, "9")
         screen = app.screen
         assert isinstance(screen, ConfigurationScreen)
         for name in ("Opus Lund", "Opus Malmö"):
-            screen.query_one("#db-new").press()
+            screen.query_one("#db-new", Button).press()
             await settle(pilot)
             await pilot.press("ctrl+u", *name, "tab", *"DSN=opus")
         # the first database loses its connection string; the user is on Certifikat
@@ -264,6 +263,7 @@ async def test_certificate_files_must_be_pem(make_app, store_url: str, tmp_path,
     (tmp_path / "k.pem").write_text("-----BEGIN EC PRIVATE KEY-----\nMHc\n")
     async with _on_connection_tab(make_app, "pane-certificate") as (app, pilot):
         screen = app.screen
+        assert isinstance(screen, ConfigurationScreen)
         cert = screen.query_one("#cert-path", Input)
         cert.focus()
         await pilot.press(*"c.der", "tab", *"c.pem")  # the key: a certificate
@@ -415,6 +415,7 @@ async def test_portal_address_over_http_only_to_this_machine(make_app, store_url
 
     async with _on_connection_tab(make_app, "pane-account") as (app, pilot):
         screen = app.screen
+        assert isinstance(screen, ConfigurationScreen)
         url = screen.query_one("#account-url", Input)
         url.focus()
         await pilot.press("ctrl+u", *"http://portal.example.se")
@@ -453,7 +454,8 @@ async def test_schema_map_must_be_a_readable_mapping(
     async with app.run_test(size=(100, 30)) as pilot:
         await _open(pilot, app, "9")
         screen = app.screen
-        screen.query_one("#db-new").press()
+        assert isinstance(screen, ConfigurationScreen)
+        screen.query_one("#db-new", Button).press()
         await settle(pilot)
         await pilot.press("ctrl+u", *"Opus", "tab", *"DSN=opus")
         schema = screen.query_one("#db-schema", Input)
@@ -510,7 +512,7 @@ async def test_escape_from_the_field_list_goes_back_to_the_text(make_app) -> Non
         await pilot.pause()
         await pilot.press("escape")
         await settle(pilot)
-        assert app.focused is picker
+        assert picker.has_focus
 
 
 async def test_header_follows_a_saved_api_key(make_app) -> None:

@@ -86,7 +86,7 @@ async def test_textuals_own_texts_are_swedish(make_app) -> None:
         assert len(prompts) == 1 and prompts[0].startswith(NO_MATCH)
         await pilot.press("escape")
         await pilot.pause()
-        assert not CommandPalette.is_open(app)
+        assert not isinstance(app.screen, CommandPalette)
 
 
 async def test_quit_without_changes_exits(make_app) -> None:

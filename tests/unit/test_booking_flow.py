@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opus_tui.domain import standard_texts
-from opus_tui.domain.catalogue import Catalogue, OnlineTime
+from opus_tui.domain.catalogue import Catalogue, OnlineTime, OnlineTimes
 from opus_tui.domain.config import MERGED_ORDER, STEP_CHOICES, STEP_FIELDS, WebConfiguration
 from opus_tui.services import booking_flow as bf
 from opus_tui.services.demo import demo_catalogue
@@ -812,7 +812,7 @@ def catalogues(draw: st.DrawFn) -> Catalogue:
     practitioners = CATALOGUE.practitioners
     if draw(st.booleans()):
         practitioners = tuple(p for p in practitioners if p.practitioner_id != "1")
-    return replace(CATALOGUE, practitioners=practitioners, times=tuple(chosen))
+    return replace(CATALOGUE, practitioners=practitioners, times=OnlineTimes(chosen))
 
 
 @settings(
@@ -887,7 +887,7 @@ def test_explain_weekend_only_practitioner() -> None:
     saturday = datetime(2026, 11, 28, 9, 0)
     times = tuple(t for t in CATALOGUE.times if t.practitioner_id != "5" or t.database != LUND)
     times += (OnlineTime(LUND, "5", "2", saturday, saturday + timedelta(minutes=30), "1"),)
-    catalogue = replace(CATALOGUE, times=times)
+    catalogue = replace(CATALOGUE, times=OnlineTimes(times))
     off = patched(G + "weekend_booking", False)
     assert "helgbokning är avaktiverad" in bf.explain(off, catalogue, "practitioner:Lars Kniv", NOW)
     assert "Lars Kniv erbjuds" in bf.explain(BASE, catalogue, "practitioner:Lars Kniv", NOW)
@@ -896,7 +896,7 @@ def test_explain_weekend_only_practitioner() -> None:
 
 
 def test_explain_no_free_times() -> None:
-    catalogue = replace(CATALOGUE, times=())
+    catalogue = replace(CATALOGUE, times=OnlineTimes())
     assert "inga lediga tider" in bf.explain(BASE, catalogue, "clinic:City Praktiken", NOW)
     late = NOW + timedelta(days=90)
     assert "har passerat" in bf.explain(BASE, CATALOGUE, "practitioner:Olle Ohlsson", late)
