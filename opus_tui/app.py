@@ -104,12 +104,20 @@ class OpusApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("ctrl+q", "quit", "Avsluta", id="quit", tooltip="Avsluta (frågar om osparat)"),
+        Binding(
+            "f1",
+            "help",
+            "Hjälp",
+            id="help",
+            tooltip="Hjälp: det markerade fältets hela hjälptext och alla tangenter",
+            show=False,
+        ),
         Binding(  # in place of Textual's own, whose footer text is "palette"
             "ctrl+p",
             "command_palette",
             "Meny",
             id="command_palette",
-            tooltip="Alla kommandon: flikar, Spara, Återställ, Publicera, Katalog …",
+            tooltip="Alla kommandon: flikar, Spara, Återställ, Publicera, Katalog",
             show=False,
             priority=True,
         ),
@@ -589,6 +597,17 @@ class OpusApp(App[int]):
             self.catalogue_changed.publish(self.catalogue)
         # after the first paint: opening the store must not compete with it (issue 8)
         self._request_store()
+
+    def action_help(self) -> None:
+        from opus_tui.screens.base import TabScreen
+        from opus_tui.screens.help import HelpDialog, help_lines
+
+        screen = self.screen
+        if isinstance(screen, HelpDialog):
+            return
+        field, keys = help_lines(screen, screen.focused)
+        title = f"Hjälp — {screen.tab.label}" if isinstance(screen, TabScreen) else "Hjälp"
+        self.push_screen(HelpDialog(title, field, keys))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, OpusCommandPalette):

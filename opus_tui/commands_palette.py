@@ -59,6 +59,13 @@ class OpusCommands(Provider):
                 "Visa vad som ändras på portalen och publicera det sparade (F9)",
             )
         )
+        commands.append(
+            (
+                "Hjälp",
+                partial(app.run_action, "help"),
+                "Hela hjälptexten för det markerade fältet och alla tangenter (F1)",
+            )
+        )
         commands.append(("Avsluta", partial(app.run_action, "quit"), "Frågar om osparat (ctrl+q)"))
         return commands
 

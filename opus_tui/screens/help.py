@@ -1,0 +1,116 @@
+"""Hjälp (F1): the focused field's whole help text (the help line cuts it at the screen's width)
+and every key that works here, from the bindings themselves."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Button, Label, Static
+
+# Always there, not bindings of ours: Textual's focus keys and its widgets' own keys.
+MOVING = [
+    ("tab / shift+tab", "Nästa / föregående fält"),
+    ("enter / mellanslag", "Trycker på knappen, kryssar i rutan, öppnar listan"),
+    ("↑ ↓ pgup pgdn", "Flyttar i listor och rullar fliken"),
+    ("esc", "Stänger en lista, en dialog eller menyn"),
+]
+
+
+def help_lines(screen: Screen[object], focused: Widget | None) -> tuple[str, list[tuple[str, str]]]:
+    """The focused field's help text and the (keys, what they do) this screen answers to: the
+    focused field's, the tab's and the app's own bindings (Textual's widgets describe theirs in
+    English, and move/choose keys are listed apart)."""
+    tooltip = focused.tooltip if focused is not None else None
+    field = tooltip if isinstance(tooltip, str) and tooltip else ""
+    app = screen.app
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(binding: Binding) -> None:
+        what = binding.tooltip or binding.description
+        if what and what not in seen:
+            seen.add(what)
+            rows.append((app.get_key_display(binding), what))
+
+    for active in screen.active_bindings.values():
+        if active.node is not app and active.binding.action in _own_actions(type(active.node)):
+            add(active.binding)
+    tabs: list[str] = []
+    for binding in _own_bindings(type(app)):
+        if binding.group is not None and binding.group.description == "Flik":
+            tabs.append(binding.key)
+        else:
+            add(binding)
+    digits = [key for key in tabs if key.isdigit()]
+    if digits:
+        first, last = digits[0], digits[-1]
+        rows.append((f"{first}–{last}, alt+{first}–{last}", f"Går till flik {first}–{last}"))
+    return field, rows
+
+
+def _own_bindings(cls: type[object]) -> list[Binding]:
+    """Bindings declared (as Binding objects) by our classes in ``cls``'s MRO."""
+    found: list[Binding] = []
+    for base in cls.__mro__:
+        if base.__module__.startswith("opus_tui"):
+            found += [b for b in base.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)]
+    return found
+
+
+def _own_actions(cls: type[object]) -> set[str]:
+    actions = {b.action for b in _own_bindings(cls)}
+    for base in cls.__mro__:
+        if base.__module__.startswith("opus_tui"):
+            actions |= {b[1] for b in base.__dict__.get("BINDINGS", ()) if isinstance(b, tuple)}
+    return actions
+
+
+class HelpDialog(ModalScreen[None]):
+    """Escape, F1 or Stäng closes it."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("escape,f1", "close", "Stäng", id="dialog.cancel", tooltip="Stäng hjälpen"),
+    ]
+
+    def __init__(self, title: str, field: str, keys: list[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog")
+        self.heading = title
+        self.field = field
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box", classes="help"):
+            yield Label(self.heading, id="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Label("Markerat fält", classes="help-heading")
+                yield Static(self.field or "Inget fält markerat.", markup=False, id="help-field")
+                yield Label("Tangenter här", classes="help-heading")
+                yield from _rows(self.keys)
+                yield Label("Flytta och välja", classes="help-heading")
+                yield from _rows(MOVING)
+            with Horizontal(id="dialog-buttons"):
+                yield Button("Stäng", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _rows(rows: list[tuple[str, str]]) -> list[Widget]:
+    return [
+        Horizontal(
+            Static(keys, markup=False, classes="help-key"),
+            Static(what, markup=False, classes="help-what"),
+            classes="help-row",
+        )
+        for keys, what in rows
+    ]

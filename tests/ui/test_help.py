@@ -1,0 +1,73 @@
+"""Hjälp (F1): the focused field's whole help text and the keys that work here."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from opus_tui.app import OpusApp
+from opus_tui.screens.help import HelpDialog
+from tests.ui.helpers import focus, settle
+
+
+def shown(app: OpusApp) -> tuple[str, list[tuple[str, str]]]:
+    dialog = app.screen
+    assert isinstance(dialog, HelpDialog)
+    field = str(dialog.query_one("#help-field", Static).render())
+    rows = [
+        (
+            str(row.query_one(".help-key", Static).render()),
+            str(row.query_one(".help-what", Static).render()),
+        )
+        for row in dialog.query(".help-row")
+    ]
+    return field, rows
+
+
+async def test_f1_shows_the_fields_whole_help_and_the_keys(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await focus(pilot, "name")
+        field_widget = app.screen.query_one("#name", Input)
+        help_text = field_widget.tooltip
+        assert isinstance(help_text, str) and len(help_text) > 78  # the help line cuts it
+        await pilot.press("f1")
+        await pilot.pause()
+        field, rows = shown(app)
+        assert field == help_text
+        keys = dict(rows)
+        assert keys["^s"] == "Spara fliken (en revision)"
+        assert keys["f5"].startswith("Kontrollera")  # the tab's own key
+        assert keys["f9"].startswith("Visa vad som ändras")  # the app's, shown only here
+        assert keys["^pgdn"] == "Nästa flik"  # shadowed by scrolling in active bindings
+        assert keys["1–9, alt+1–9"] == "Går till flik 1–9"
+        whats = " ".join(what for _, what in rows)
+        for english in ("Focus Next", "Copy selected text", "Scroll", "Delete"):
+            assert english not in whats
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpDialog)
+        assert app.focused is field_widget  # back where it was
+
+
+async def test_help_without_a_focused_field_and_from_the_palette(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        app.screen.set_focus(None)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Hjälp")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        field, rows = shown(app)
+        assert field == "Inget fält markerat."
+        assert ("f2", "Visa/dölj förhandsvisningen av bokningssidan") in rows
+        await pilot.press("f1")  # F1 closes it too
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpDialog)
