@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from opus_tui.labels import GROUP_HELP, GROUP_LABEL, PUBLISHED_HELP, PUBLISHED_LABEL
 from opus_tui.screens.base import TabScreen
-from opus_tui.services.clinic_catalogue import CatalogueIndex, catalogue_problems
+from opus_tui.services.clinic_catalogue import ClinicsByDatabase, catalogue_problems
 from opus_tui.widgets.field import FieldError
 
 if TYPE_CHECKING:  # the first frame does not import pydantic (issue 8)
@@ -48,7 +48,7 @@ def first_frame_clinics(app: Any) -> tuple[list[Option], int]:
     given catalogue or else the store's plain rows (no domain objects needed)."""
     catalogue = app.catalogue
     if catalogue is not None:
-        index = CatalogueIndex(catalogue)
+        index = ClinicsByDatabase(catalogue)
         first = index.databases[0] if index.databases else ""
         rows = [(c.clinic_id, c.name, c.city) for c in index.clinics.get(first, [])]
     elif app.plain is not None and app.plain.databases:
@@ -122,7 +122,7 @@ class ClinicsScreen(TabScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.index = CatalogueIndex(None)
+        self.index = ClinicsByDatabase(None)
         self.database: str | None = None
         self.clinic_id: str | None = None  # the clinic chosen under Välj klinik
         self._filter = ""
@@ -205,7 +205,7 @@ class ClinicsScreen(TabScreen):
         )
 
     def _start(self) -> None:
-        self.index = CatalogueIndex(self.opus.catalogue)  # before load(): rows marked ⚠
+        self.index = ClinicsByDatabase(self.opus.catalogue)  # before load(): rows marked ⚠
         super()._start()
         self.opus.catalogue_changed.subscribe(self, self._on_catalogue)
         self._on_catalogue(self.opus.catalogue)
@@ -217,7 +217,7 @@ class ClinicsScreen(TabScreen):
     def _on_catalogue(self, catalogue: Catalogue | None) -> None:
         changed = catalogue is not self.index.catalogue
         if changed:
-            self.index = CatalogueIndex(catalogue)
+            self.index = ClinicsByDatabase(catalogue)
         self.query_one("#catalogue-note", Static).display = self.index.demo
         if changed:  # added clinics and practitioners the new catalogue lacks: ⚠
             self._fill_published(self._highlighted_key())

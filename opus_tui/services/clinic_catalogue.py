@@ -1,6 +1,6 @@
 """Kliniker's view of the catalogue: clinics per database, active practitioners per clinic, and
 which added clinics and practitioners the catalogue no longer lists (headless; the screen draws
-it). Not the preview's ``booking_flow.CatalogueIndex``, which indexes online times."""
+it). Not the preview's ``booking_flow.ClinicsByDatabase``, which indexes online times."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the first frame does not import pydantic (issue 8)
     from opus_tui.domain.problems import Problem
 
 
-class CatalogueIndex:
+class ClinicsByDatabase:
     """Clinics per database and practitioners per clinic, built once per catalogue."""
 
     def __init__(self, catalogue: Catalogue | None) -> None:
@@ -75,7 +75,7 @@ class CatalogueIndex:
         return clinics, practitioners
 
 
-def catalogue_problems(value: ClinicsSettings, index: CatalogueIndex) -> list[Problem]:
+def catalogue_problems(value: ClinicsSettings, index: ClinicsByDatabase) -> list[Problem]:
     """Warnings for added clinics and practitioners the catalogue no longer lists (e.g. after
     F7: a clinic closed or a practitioner made inactive in Opus)."""
     from opus_tui.domain.problems import Problem

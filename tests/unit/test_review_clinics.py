@@ -6,7 +6,7 @@ from datetime import datetime
 
 from opus_tui.domain.catalogue import Catalogue, CatalogueClinic, CataloguePractitioner
 from opus_tui.domain.config import ClinicsSettings, PublishedClinic, PublishedPractitioner
-from opus_tui.services.clinic_catalogue import CatalogueIndex, catalogue_problems
+from opus_tui.services.clinic_catalogue import ClinicsByDatabase, catalogue_problems
 
 NOW = datetime(2026, 3, 2, 9, 30)
 
@@ -42,7 +42,7 @@ def published() -> ClinicsSettings:
 
 
 def test_missing_clinic_and_inactive_practitioner_warned() -> None:
-    found = catalogue_problems(published(), CatalogueIndex(catalogue()))
+    found = catalogue_problems(published(), ClinicsByDatabase(catalogue()))
     assert [(p.severity, p.path) for p in found] == [("warning", ("clinics", "published"))] * 2
     assert found[0].message == "1 klinik saknas i katalogen (⚠ i listan): Lund (Syd)"
     assert found[1].message == (
@@ -51,8 +51,8 @@ def test_missing_clinic_and_inactive_practitioner_warned() -> None:
 
 
 def test_no_warnings_for_the_demo_or_no_catalogue() -> None:
-    assert catalogue_problems(published(), CatalogueIndex(catalogue("demo"))) == []
-    assert catalogue_problems(published(), CatalogueIndex(None)) == []
+    assert catalogue_problems(published(), ClinicsByDatabase(catalogue("demo"))) == []
+    assert catalogue_problems(published(), ClinicsByDatabase(None)) == []
 
 
 def test_many_names_cut_short() -> None:
@@ -61,5 +61,5 @@ def test_many_names_cut_short() -> None:
             PublishedClinic(database="Syd", clinic_id=str(i), name=f"K{i}") for i in range(2, 8)
         ]
     )
-    (problem,) = catalogue_problems(clinics, CatalogueIndex(catalogue()))
+    (problem,) = catalogue_problems(clinics, ClinicsByDatabase(catalogue()))
     assert problem.message == "6 kliniker saknas i katalogen (⚠ i listan): K2 (Syd) och 5 till"
