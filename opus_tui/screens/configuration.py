@@ -3,13 +3,14 @@ anslutning), Mitt konto (portal address, masked API key) and Certifikat (paths c
 
 Not part of the web configuration: it is loaded from and saved to the store's connection settings;
 passwords and keys are saved with the settings in one transaction (``store.save_connections``) and
-are never shown again (only "sparat")."""
+are never shown again (only "sparat"). A saved secret is removed with the button beside its field
+("Ta bort sparat lösenord" …): marked in the draft, deleted at Spara, undone by Återställ."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -17,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
@@ -41,6 +43,41 @@ PREFIX = ("connections",)
 KEEP = "(sparat — skriv för att byta)"
 DB_INPUTS = {"name": "#db-name", "connection_string": "#db-conn", "schema_map": "#db-schema"}
 NONE = "(inget sparat)"
+FORGET = "(sparat — tas bort vid Spara)"
+
+
+@dataclass(frozen=True)
+class SecretField:
+    """A masked field and the button under it that removes its saved secret."""
+
+    input_id: str
+    button_id: str
+    remove: str  # the button's label while the secret is kept
+    keep: str  # its label once the secret is marked for removal
+    tooltip: str
+
+
+DB_PASSWORD = SecretField(
+    "db-password",
+    "db-password-forget",
+    "Ta bort sparat lösenord",
+    "Behåll sparat lösenord",
+    "Tar bort lösenordet vid Spara (t.ex. för Trusted_Connection); Ctrl+R ångrar.",
+)
+API_KEY = SecretField(
+    "api-key",
+    "api-key-forget",
+    "Ta bort sparad API-nyckel",
+    "Behåll sparad API-nyckel",
+    "Tar bort API-nyckeln från datorn vid Spara; Ctrl+R (Återställ) ångrar.",
+)
+PASSPHRASE = SecretField(
+    "key-passphrase",
+    "key-passphrase-forget",
+    "Ta bort sparad lösenfras",
+    "Behåll sparad lösenfras",
+    "Tar bort lösenfrasen vid Spara; Ctrl+R (Återställ) ångrar.",
+)
 
 
 @dataclass(frozen=True)
@@ -52,20 +89,27 @@ class ConnectionsDraft:
     original_names: tuple[str | None, ...] = ()
     secrets: tuple[tuple[str, str], ...] = ()  # ("db:<index>" | API_KEY_SECRET | ..., value)
     removed: tuple[str, ...] = ()  # names of removed profiles (their passwords are deleted)
+    forget: tuple[str, ...] = ()  # keys as in ``secrets`` whose saved secret is deleted at Spara
 
     def secret(self, key: str) -> str | None:
         return dict(self.secrets).get(key)
 
     def with_secret(self, key: str, value: str) -> ConnectionsDraft:
-        """A typed secret; an emptied field means "keep the saved one"."""
+        """A typed secret (it replaces the saved one, and a mark to remove it); an emptied
+        field means "keep the saved one"."""
         secrets = dict(self.secrets)
+        forget = self.forget
         if value:
             secrets[key] = value
+            forget = tuple(k for k in forget if k != key)
         else:
             secrets.pop(key, None)
-        return ConnectionsDraft(
-            self.settings, self.original_names, tuple(secrets.items()), self.removed
-        )
+        return replace(self, secrets=tuple(secrets.items()), forget=forget)
+
+    def with_forget(self, key: str, forget: bool) -> ConnectionsDraft:
+        """Mark (or unmark) the saved secret of ``key`` for removal at Spara."""
+        rest = tuple(k for k in self.forget if k != key)
+        return replace(self, forget=(*rest, key) if forget else rest)
 
 
 class ConfigurationScreen(TabScreen):
@@ -190,26 +234,32 @@ class ConfigurationScreen(TabScreen):
     def write(self, store: Any, value: Any) -> Any:
         assert isinstance(value, ConnectionsDraft)
         settings = ConnectionSettings.model_validate(value.settings.model_dump())
+        # save_connections deletes first, then moves, then puts: a name freed here may be
+        # taken by another renamed profile's move
+        delete = [database_secret_name(name) for name in value.removed]
         move: dict[str, str] = {}
         put: dict[str, str | None] = {}
         for index, profile in enumerate(settings.databases):
-            typed = value.secret(f"db:{index}")
+            key = f"db:{index}"
+            typed = value.secret(key)
             original = value.original_names[index] if index < len(value.original_names) else None
             target = database_secret_name(profile.name)
+            old = database_secret_name(original) if original is not None else None
             if typed is not None:
                 put[target] = typed
-            elif original is not None and original != profile.name:
-                move[database_secret_name(original)] = target
+                if old is not None and old != target:  # the old name's password must not stay
+                    delete.append(old)
+            elif old is not None and key in value.forget:
+                delete.append(old)
+            elif old is not None and old != target:
+                move[old] = target
         for key in (API_KEY_SECRET, CERTIFICATE_KEY_PASSPHRASE_SECRET):
             typed = value.secret(key)
             if typed is not None:
                 put[key] = typed
-        store.save_connections(
-            settings,
-            delete=[database_secret_name(name) for name in value.removed],
-            move=move,
-            put=put,
-        )
+            elif key in value.forget:
+                delete.append(key)
+        store.save_connections(settings, delete=delete, move=move, put=put)
         from opus_tui.services.publisher import status_label
 
         self._portal_label = status_label(store)  # an API key saved or removed changes it
@@ -239,7 +289,7 @@ class ConfigurationScreen(TabScreen):
                     yield from self._input(DatabaseProfile, "name", "db-name")
                     yield from self._input(DatabaseProfile, "connection_string", "db-conn")
                     yield Static("Lösenord", classes="field-label")
-                    yield Input(password=True, compact=True, id="db-password")
+                    yield from self._secret_field(DB_PASSWORD)
                     yield from self._input(DatabaseProfile, "schema_map", "db-schema")
                     with Horizontal(classes="button-row"):
                         yield Button(
@@ -253,7 +303,7 @@ class ConfigurationScreen(TabScreen):
             ):
                 yield from self._input(PortalAccount, "url", "account-url", ("account",))
                 yield Static("API-nyckel", classes="field-label")
-                yield Input(password=True, compact=True, id="api-key")
+                yield from self._secret_field(API_KEY)
                 yield Static("Nyckeln visas aldrig; den sparas krypterad.", classes="hint")
             with (
                 TabPane(label_of(ConnectionSettings, "certificate"), id="pane-certificate"),
@@ -268,7 +318,7 @@ class ConfigurationScreen(TabScreen):
                 )
                 yield Static("", id="key-path-state", classes="hint", markup=False)
                 yield Static("Lösenfras för nyckeln", classes="field-label")
-                yield Input(password=True, compact=True, id="key-passphrase")
+                yield from self._secret_field(PASSPHRASE)
 
     def _input(
         self,
@@ -283,6 +333,67 @@ class ConfigurationScreen(TabScreen):
         yield box
         if path is not None:
             yield FieldError((*PREFIX, *path, name))
+
+    def _secret_field(self, field: SecretField) -> ComposeResult:
+        yield Input(password=True, compact=True, id=field.input_id)
+        with Horizontal(classes="secret-actions") as row:
+            row.display = False  # shown while the store holds the secret
+            button = Button(field.remove, id=field.button_id, compact=True, classes="forget")
+            button.tooltip = field.tooltip
+            yield button
+
+    def _show_secret(self, field: SecretField, key: str, saved: bool, enabled: bool = True) -> None:
+        """The field's placeholder and its button from the draft: "sparat", "tas bort vid
+        Spara" or "inget sparat"; the button only for a saved secret, usable while nothing
+        new is typed (a typed one replaces it)."""
+        value = self.draft_value
+        shown = enabled and saved
+        marked = shown and key in value.forget
+        box = self.query_one(f"#{field.input_id}", Input)
+        box.placeholder = FORGET if marked else KEEP if shown else NONE
+        button = self.query_one(f"#{field.button_id}", Button)
+        button.label = field.keep if marked else field.remove
+        button.set_class(marked, "-marked")
+        usable = shown and value.secret(key) is None
+        if not usable and button.has_focus and not box.disabled:
+            box.focus()  # the button goes away under the cursor (e.g. the secret was removed)
+        button.disabled = not usable
+        row = button.parent
+        if isinstance(row, Widget):
+            row.display = shown
+
+    def _show_account_secrets(self) -> None:
+        self._show_secret(API_KEY, API_KEY_SECRET, API_KEY_SECRET in self.present)
+        self._show_secret(
+            PASSPHRASE,
+            CERTIFICATE_KEY_PASSPHRASE_SECRET,
+            CERTIFICATE_KEY_PASSPHRASE_SECRET in self.present,
+        )
+
+    def _show_db_secret(self) -> None:
+        index = self.db_index
+        original = self._original_name(index)
+        saved = original is not None and database_secret_name(original) in self.present
+        self._show_secret(DB_PASSWORD, f"db:{index}", saved, enabled=index is not None)
+
+    @on(Button.Pressed, ".forget")
+    def _forget_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button_id = event.button.id
+        if button_id == DB_PASSWORD.button_id:
+            if self.db_index is None:
+                return
+            key = f"db:{self.db_index}"
+        elif button_id == API_KEY.button_id:
+            key = API_KEY_SECRET
+        elif button_id == PASSPHRASE.button_id:
+            key = CERTIFICATE_KEY_PASSPHRASE_SECRET
+        else:
+            return
+        value = self.draft_value
+        self.edit(value.with_forget(key, key not in value.forget))
+        self._show_db_secret()
+        self._show_account_secrets()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -323,9 +434,8 @@ class ConfigurationScreen(TabScreen):
                 ("#api-key", API_KEY_SECRET),
                 ("#key-passphrase", CERTIFICATE_KEY_PASSPHRASE_SECRET),
             ):
-                box = self.query_one(widget_id, Input)
-                box.value = value.secret(key) or ""
-                box.placeholder = KEEP if key in self.present else NONE
+                self.query_one(widget_id, Input).value = value.secret(key) or ""
+        self._show_account_secrets()
         self._show_paths()
 
     # -- Databaser ------------------------------------------------------------------------------
@@ -353,16 +463,13 @@ class ConfigurationScreen(TabScreen):
         profile = databases[index] if index is not None and index < len(databases) else None
         for widget_id in ("#db-name", "#db-conn", "#db-password", "#db-schema", "#db-test"):
             self.query_one(widget_id).disabled = profile is None
-        password = self.query_one("#db-password", Input)
         with self.prevent(Input.Changed):
             self.query_one("#db-name", Input).value = profile.name if profile else ""
             self.query_one("#db-conn", Input).value = profile.connection_string if profile else ""
             self.query_one("#db-schema", Input).value = profile.schema_map if profile else ""
             typed = self.draft_value.secret(f"db:{index}") if index is not None else None
-            password.value = typed or ""
-        original = self._original_name(index)
-        saved = original is not None and database_secret_name(original) in self.present
-        password.placeholder = KEEP if saved else NONE
+            self.query_one("#db-password", Input).value = typed or ""
+        self._show_db_secret()
         self.query_one("#db-problems", FieldError).path = (
             (*PREFIX, "databases", index) if index is not None else (*PREFIX, "databases")
         )
@@ -382,7 +489,7 @@ class ConfigurationScreen(TabScreen):
             return
         databases[index] = databases[index].model_copy(update=changes)
         settings = value.settings.model_copy(update={"databases": databases})
-        self.edit(ConnectionsDraft(settings, value.original_names, value.secrets, value.removed))
+        self.edit(replace(value, settings=settings))
         if "name" in changes:
             self.query_one("#db-list", OptionList).replace_option_prompt(
                 str(index), changes["name"] or "(namnlös)"
@@ -404,6 +511,7 @@ class ConfigurationScreen(TabScreen):
     def _db_password(self, event: Input.Changed) -> None:
         if self.db_index is not None:
             self.edit(self.draft_value.with_secret(f"db:{self.db_index}", event.value))
+            self._show_db_secret()
 
     @on(Button.Pressed, "#db-new")
     def _db_new(self) -> None:
@@ -415,7 +523,7 @@ class ConfigurationScreen(TabScreen):
         settings = value.settings.model_copy(update={"databases": databases})
         names = (*value.original_names, *([None] * (len(databases) - len(value.original_names))))
         self.db_index = len(databases) - 1
-        self.edit(ConnectionsDraft(settings, names, value.secrets, value.removed))
+        self.edit(replace(value, settings=settings, original_names=names))
         self._fill_db_list()
         self.query_one("#db-name", Input).focus()
 
@@ -431,16 +539,16 @@ class ConfigurationScreen(TabScreen):
         original = names.pop(index)
         secrets = []
         for key, secret in value.secrets:
-            if key.startswith("db:"):
-                i = int(key[3:])
-                if i == index:
-                    continue
-                key = f"db:{i - 1}" if i > index else key
-            secrets.append((key, secret))
+            moved = _shifted(key, index)
+            if moved is not None:
+                secrets.append((moved, secret))
+        forget = tuple(k for k in (_shifted(key, index) for key in value.forget) if k)
         removed = value.removed + ((original,) if original else ())
         settings = value.settings.model_copy(update={"databases": databases})
         self.edit(
-            ConnectionsDraft(settings, tuple(names[: len(databases)]), tuple(secrets), removed)
+            ConnectionsDraft(
+                settings, tuple(names[: len(databases)]), tuple(secrets), removed, forget
+            )
         )
         self._fill_db_list()
 
@@ -464,7 +572,10 @@ class ConfigurationScreen(TabScreen):
             )
             return
         self.query_one("#db-result", Static).update(f"Ansluter till {profile.name}…")
-        self._test(profile, self.draft_value.secret(f"db:{index}"), self._original_name(index))
+        key = f"db:{index}"
+        # a password marked for removal is not used (the test shows what Spara will give)
+        original = None if key in self.draft_value.forget else self._original_name(index)
+        self._test(profile, self.draft_value.secret(key), original)
 
     @work(thread=True, exclusive=True, group="db-test", exit_on_error=False)
     def _test(self, profile: DatabaseProfile, typed: str | None, original: str | None) -> None:
@@ -491,15 +602,17 @@ class ConfigurationScreen(TabScreen):
         value = self.draft_value
         account = value.settings.account.model_copy(update={"url": event.value.strip()})
         settings = value.settings.model_copy(update={"account": account})
-        self.edit(ConnectionsDraft(settings, value.original_names, value.secrets, value.removed))
+        self.edit(replace(value, settings=settings))
 
     @on(Input.Changed, "#api-key")
     def _api_key(self, event: Input.Changed) -> None:
         self.edit(self.draft_value.with_secret(API_KEY_SECRET, event.value))
+        self._show_account_secrets()
 
     @on(Input.Changed, "#key-passphrase")
     def _passphrase(self, event: Input.Changed) -> None:
         self.edit(self.draft_value.with_secret(CERTIFICATE_KEY_PASSPHRASE_SECRET, event.value))
+        self._show_account_secrets()
 
     @on(Input.Changed, "#cert-path")
     def _cert_path(self, event: Input.Changed) -> None:
@@ -513,7 +626,7 @@ class ConfigurationScreen(TabScreen):
         value = self.draft_value
         cert = value.settings.certificate.model_copy(update=changes)
         settings = value.settings.model_copy(update={"certificate": cert})
-        self.edit(ConnectionsDraft(settings, value.original_names, value.secrets, value.removed))
+        self.edit(replace(value, settings=settings))
         self._show_paths()
 
     def _show_paths(self) -> None:
@@ -531,3 +644,14 @@ class ConfigurationScreen(TabScreen):
 
     def extra_problems(self) -> Iterable[Problem]:
         return ()
+
+
+def _shifted(key: str, removed: int) -> str | None:
+    """A draft key after database ``removed`` is taken out: None for its own, the next ones'
+    index one lower, other keys as they are."""
+    if not key.startswith("db:"):
+        return key
+    index = int(key[3:])
+    if index == removed:
+        return None
+    return f"db:{index - 1}" if index > removed else key
