@@ -31,13 +31,48 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# argparse's own texts (it looks them up through gettext at run time, as ``argparse._``).
+ARGPARSE_SWEDISH = {
+    "usage: ": "användning: ",
+    "positional arguments": "kommandon och argument",
+    "options": "flaggor",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "expected one argument": "ett värde behövs",
+    "expected at most one argument": "högst ett värde",
+    "expected at least one argument": "minst ett värde behövs",
+    "invalid choice: %(value)r (choose from %(choices)s)": "okänt val: %(value)r "
+    "(välj bland %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde (%(type)s): %(value)r",
+    "the following arguments are required: %s": "dessa argument behövs: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydig flagga: %(option)s kan "
+    "vara %(matches)s",
+    "not allowed with argument %s": "går inte tillsammans med %s",
+    "one of the arguments %s is required": "ett av argumenten %s behövs",
+    "can't open '%(filename)s': %(error)s": "kan inte öppna '%(filename)s': %(error)s",
+    "ignored explicit argument %r": "värdet %r ignoreras",
+}
+
+
+def _in_swedish(message: str) -> str:
+    return ARGPARSE_SWEDISH.get(message, message)
+
+
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the chosen command's module is imported for its arguments."""
+    setattr(argparse, "_", _in_swedish)  # noqa: B010  # argparse's gettext hook
     parser = argparse.ArgumentParser(
         prog="opus-tui",
         description="Konfigurera Opus Dental Online-bokningen från terminalen.",
     )
-    parser.add_argument("--version", action="version", version=f"opus-tui {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"opus-tui {__version__}",
+        help="visa versionen och avsluta",
+    )
     _add_store(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     for name, (module, help_text) in COMMANDS.items():

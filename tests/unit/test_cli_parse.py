@@ -50,3 +50,19 @@ def test_full_parser_knows_every_command() -> None:
 def test_store_before_or_after_the_command(argv: list[str], store: str | None) -> None:
     args = build_parser("export").parse_args(argv)
     assert (args.command, args.store, str(args.file)) == ("export", store, "a.toml")
+
+
+def test_argparse_speaks_swedish(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser("export")
+    help_text = parser.format_help()
+    assert help_text.startswith("användning: opus-tui")
+    assert "flaggor:" in help_text and "visa den här hjälpen och avsluta" in help_text
+    assert "options" not in help_text and "show this help" not in help_text
+    with pytest.raises(SystemExit) as exit_info:
+        parser.parse_args(["exprt"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "opus-tui: fel: KOMMANDO: okänt val: 'exprt' (välj bland 'demo'" in err
+    with pytest.raises(SystemExit):
+        build_parser("export").parse_args(["export"])
+    assert "fel: dessa argument behövs: FIL.toml" in capsys.readouterr().err
