@@ -425,7 +425,6 @@ class OpusApp(App[int]):
     # -- catalogue from the Opus databases ------------------------------------------------------
     def action_refresh_catalogue(self) -> None:
         """Hämta katalog: read every configured Opus database (a thread worker)."""
-        self.notify("Hämtar kliniker och behandlare från Opus-databaserna…", title="Katalog")
         self._refresh_catalogue()
 
     @work(thread=True, exclusive=True, group="catalogue", exit_on_error=False)
@@ -449,6 +448,9 @@ class OpusApp(App[int]):
                 severity="warning",
             )
             return
+        self.call_from_thread(
+            self.notify, "Hämtar kliniker och behandlare från Opus-databaserna…", title="Katalog"
+        )
         start = self.clock().replace(hour=0, minute=0, second=0, microsecond=0)
         end = start + timedelta(days=CATALOGUE_DAYS)
         fetched: list[Catalogue] = []

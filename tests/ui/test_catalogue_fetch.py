@@ -118,3 +118,13 @@ async def test_a_database_that_fails_keeps_its_last_snapshot(
         (warning,) = [n for n in app.notes if n.startswith("Nord:")]
         assert warning.endswith("\nNord: den senast hämtade katalogen används.")
         assert "borta.db finns inte" in warning  # the error itself comes first
+
+
+async def test_no_databases_says_where_to_add_them_and_nothing_else(store_url: str) -> None:
+    app = RecordingApp(store_url, catalogue=ui_catalogue(), clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        # no "Hämtar …" first: nothing is fetched
+        assert app.notes == ["Inga databaser är konfigurerade (Konfiguration › Databaser)."]
