@@ -3,7 +3,7 @@ anslutning), Mitt konto (portal address, masked API key) and Certifikat (paths c
 
 Not part of the web configuration: it is loaded from and saved to the store's connection settings;
 passwords and keys are saved with the settings in one transaction (``store.save_connections``) and
-are never shown again (only "sparat"). A saved secret is removed with the button beside its field
+are never shown again (only "sparat"). A saved secret is removed with the button under its field
 ("Ta bort sparat lösenord" …): marked in the draft, deleted at Spara, undone by Återställ."""
 
 from __future__ import annotations
