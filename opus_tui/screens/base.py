@@ -282,8 +282,9 @@ class TabScreen(Screen[None]):
         self._help_for(event.widget)
 
     def _help_for(self, widget: Widget | None) -> None:
-        tooltip = widget.tooltip if widget is not None else None
-        text = tooltip if isinstance(tooltip, str) else ""
+        from opus_tui.screens.help import help_text
+
+        text = help_text(widget)
         for line in self.query("#help-line").results(Static):  # absent in the first frame
             line.update(text)
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label, Static, Tabs
 
 # Always there, not bindings of ours: Textual's focus keys and its widgets' own keys.
 MOVING = [
@@ -22,12 +22,30 @@ MOVING = [
 ]
 
 
+ON_THE_TAB = "Tab går till flikens fält · 1–9 byter flik (alt+1–9 i ett fält) · F1 hjälp"
+ON_SUB_TABS = "← → byter del av fliken · Tab går vidare till fälten · F1 hjälp"
+
+
+def help_text(widget: Widget | None) -> str:
+    """A widget's help: its tooltip; for the tab's own scroll area and a row of sub-tabs, which
+    have none, how to move on from there."""
+    if widget is None:
+        return ""
+    tooltip = widget.tooltip
+    if isinstance(tooltip, str) and tooltip:
+        return tooltip
+    if isinstance(widget, Tabs):
+        return ON_SUB_TABS
+    if widget.id == "content":
+        return ON_THE_TAB
+    return ""
+
+
 def help_lines(screen: Screen[object], focused: Widget | None) -> tuple[str, list[tuple[str, str]]]:
     """The focused field's help text and the (keys, what they do) this screen answers to: the
     focused field's, the tab's and the app's own bindings (Textual's widgets describe theirs in
     English, and move/choose keys are listed apart)."""
-    tooltip = focused.tooltip if focused is not None else None
-    field = tooltip if isinstance(tooltip, str) and tooltip else ""
+    field = help_text(focused)
     app = screen.app
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()

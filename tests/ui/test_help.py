@@ -52,7 +52,9 @@ async def test_f1_shows_the_fields_whole_help_and_the_keys(make_app) -> None:
         assert app.focused is field_widget  # back where it was
 
 
-async def test_help_without_a_focused_field_and_from_the_palette(make_app) -> None:
+async def test_help_from_the_palette_on_the_tabs_scroll_area(make_app) -> None:
+    from opus_tui.screens.help import ON_THE_TAB
+
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -66,8 +68,27 @@ async def test_help_without_a_focused_field_and_from_the_palette(make_app) -> No
         await pilot.press("enter")
         await pilot.pause()
         field, rows = shown(app)
-        assert field == "Inget fält markerat."
+        assert field == ON_THE_TAB  # the palette gave the focus back to the tab's scroll area
         assert ("f2", "Visa/dölj förhandsvisningen av bokningssidan") in rows
         await pilot.press("f1")  # F1 closes it too
         await pilot.pause()
         assert not isinstance(app.screen, HelpDialog)
+
+
+async def test_help_line_says_how_to_move_on_where_nothing_is_typed(make_app) -> None:
+    from opus_tui.screens.help import ON_SUB_TABS, ON_THE_TAB
+
+    def help_line() -> str:
+        return str(app.screen.query_one("#help-line", Static).render())
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "content"  # digits still switch tabs
+        assert help_line() == ON_THE_TAB
+        await pilot.press("9")
+        await settle(pilot)
+        assert app.focused is not None and type(app.focused).__name__ == "ContentTabs"
+        assert help_line() == ON_SUB_TABS
