@@ -27,12 +27,23 @@ $(VENV)/.installed: pyproject.toml
 	@$(PY) -c "import opus_tui, textual, pyodbc, sqlmodel, pytest" 
 	@touch $@
 
+# The portal emulator runs only while the app does: a busy port stops here (a second emulator
+# could not bind, and the app would publish to whatever listens there); the app starts once the
+# emulator answers, and the emulator is stopped however the recipe ends.
 demo: setup
-	@mkdir -p $(DEMO_DIR)
-	@$(VENV)/bin/opus-tui portal-emulator --port $(EMULATOR_PORT) --data $(DEMO_DIR)/portal \
-	  > $(DEMO_DIR)/portal-emulator.log 2>&1 & echo $$! > $(DEMO_DIR)/portal-emulator.pid; \
-	$(VENV)/bin/opus-tui demo --dir $(DEMO_DIR) --portal-url http://127.0.0.1:$(EMULATOR_PORT); \
-	status=$$?; kill $$(cat $(DEMO_DIR)/portal-emulator.pid) 2>/dev/null; exit $$status
+	@mkdir -p $(DEMO_DIR); rm -f $(DEMO_DIR)/portal-emulator.pid
+	@if (exec 3<>/dev/tcp/127.0.0.1/$(EMULATOR_PORT)) 2>/dev/null; then \
+	  echo "Port $(EMULATOR_PORT) på 127.0.0.1 är upptagen (körs redan ett demo?)." \
+	    "Avsluta det, eller välj en annan port: make demo EMULATOR_PORT=8766" >&2; exit 1; fi; \
+	$(VENV)/bin/opus-tui portal-emulator --port $(EMULATOR_PORT) --data $(DEMO_DIR)/portal \
+	  > $(DEMO_DIR)/portal-emulator.log 2>&1 & emulator=$$!; \
+	trap 'kill $$emulator 2>/dev/null; wait $$emulator 2>/dev/null' EXIT; \
+	for _ in {1..100}; do \
+	  (exec 3<>/dev/tcp/127.0.0.1/$(EMULATOR_PORT)) 2>/dev/null && break; \
+	  kill -0 $$emulator 2>/dev/null || { echo "Portalemulatorn startade inte:" >&2; \
+	    cat $(DEMO_DIR)/portal-emulator.log >&2; exit 1; }; \
+	  sleep 0.1; done; \
+	$(VENV)/bin/opus-tui demo --dir $(DEMO_DIR) --portal-url http://127.0.0.1:$(EMULATOR_PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
