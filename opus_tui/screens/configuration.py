@@ -44,6 +44,7 @@ KEEP = "(sparat — skriv för att byta)"
 DB_INPUTS = {"name": "#db-name", "connection_string": "#db-conn", "schema_map": "#db-schema"}
 NONE = "(inget sparat)"
 FORGET = "(sparat — tas bort vid Spara)"
+UNREADABLE = "(sparat på en annan dator, kan inte läsas här — skriv in det igen)"
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class ConfigurationScreen(TabScreen):
         self.saved_draft = empty
         self.draft_value = empty
         self.present: set[str] = set()  # secret names the store holds
+        self.unreadable: set[str] = set()  # held, but not with this machine's key
         self.loaded = False
         self.db_index: int | None = None
         self._portal_label = ""  # the header's portal state after the last save
@@ -342,15 +344,18 @@ class ConfigurationScreen(TabScreen):
             button.tooltip = field.tooltip
             yield button
 
-    def _show_secret(self, field: SecretField, key: str, saved: bool, enabled: bool = True) -> None:
+    def _show_secret(self, field: SecretField, key: str, name: str, enabled: bool = True) -> None:
         """The field's placeholder and its button from the draft: "sparat", "tas bort vid
-        Spara" or "inget sparat"; the button only for a saved secret, usable while nothing
-        new is typed (a typed one replaces it)."""
+        Spara", "kan inte läsas här" or "inget sparat"; the button only for a saved secret
+        (``name`` in the store), usable while nothing new is typed (a typed one replaces it)."""
         value = self.draft_value
-        shown = enabled and saved
+        unreadable = enabled and name in self.unreadable
+        shown = enabled and (name in self.present or unreadable)
         marked = shown and key in value.forget
         box = self.query_one(f"#{field.input_id}", Input)
-        box.placeholder = FORGET if marked else KEEP if shown else NONE
+        box.placeholder = (
+            FORGET if marked else UNREADABLE if unreadable else KEEP if shown else NONE
+        )
         button = self.query_one(f"#{field.button_id}", Button)
         button.label = field.keep if marked else field.remove
         button.set_class(marked, "-marked")
@@ -363,18 +368,16 @@ class ConfigurationScreen(TabScreen):
             row.display = shown
 
     def _show_account_secrets(self) -> None:
-        self._show_secret(API_KEY, API_KEY_SECRET, API_KEY_SECRET in self.present)
+        self._show_secret(API_KEY, API_KEY_SECRET, API_KEY_SECRET)
         self._show_secret(
-            PASSPHRASE,
-            CERTIFICATE_KEY_PASSPHRASE_SECRET,
-            CERTIFICATE_KEY_PASSPHRASE_SECRET in self.present,
+            PASSPHRASE, CERTIFICATE_KEY_PASSPHRASE_SECRET, CERTIFICATE_KEY_PASSPHRASE_SECRET
         )
 
     def _show_db_secret(self) -> None:
         index = self.db_index
         original = self._original_name(index)
-        saved = original is not None and database_secret_name(original) in self.present
-        self._show_secret(DB_PASSWORD, f"db:{index}", saved, enabled=index is not None)
+        name = database_secret_name(original) if original is not None else ""
+        self._show_secret(DB_PASSWORD, f"db:{index}", name, enabled=original is not None)
 
     @on(Button.Pressed, ".forget")
     def _forget_pressed(self, event: Button.Pressed) -> None:
@@ -406,18 +409,19 @@ class ConfigurationScreen(TabScreen):
             settings = store.load_connections()
             names = [database_secret_name(d.name) for d in settings.databases]
             names += [API_KEY_SECRET, CERTIFICATE_KEY_PASSPHRASE_SECRET]
-            present = {n for n in names if store.has_secret(n)}
+            states = {n: store.secret_state(n) for n in names}
         except Exception as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title="Konfiguration", severity="error"
             )
             return
-        self.app.call_from_thread(self._loaded, settings, present)
+        self.app.call_from_thread(self._loaded, settings, states)
 
-    def _loaded(self, settings: ConnectionSettings, present: set[str]) -> None:
+    def _loaded(self, settings: ConnectionSettings, states: dict[str, str]) -> None:
         draft = ConnectionsDraft(settings, tuple(d.name for d in settings.databases))
         self.saved_draft = self.draft_value = draft
-        self.present = present
+        self.present = {n for n, state in states.items() if state == "readable"}
+        self.unreadable = {n for n, state in states.items() if state == "unreadable"}
         self.loaded = True
         self.load(draft)
         self._refresh_problems()

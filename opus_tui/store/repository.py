@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from opus_tui.domain.catalogue import (
     Catalogue,
@@ -476,6 +476,14 @@ class Store:
         """Whether ``get_secret`` would give a value (checked without decrypting)."""
         token = self._ciphertext(name)
         return token is not None and self._secrets.can_decrypt(token)
+
+    def secret_state(self, name: str) -> Literal["none", "readable", "unreadable"]:
+        """ "unreadable": a value is stored that this machine's key cannot decrypt (saved on
+        another machine sharing the store, or before the key file was lost)."""
+        token = self._ciphertext(name)
+        if token is None:
+            return "none"
+        return "readable" if self._secrets.can_decrypt(token) else "unreadable"
 
     # --- catalogue snapshot -------------------------------------------------------------------
 

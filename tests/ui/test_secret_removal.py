@@ -26,6 +26,7 @@ from opus_tui.screens.configuration import (
     FORGET,
     KEEP,
     NONE,
+    UNREADABLE,
     ConfigurationScreen,
     ConnectionsDraft,
 )
@@ -387,3 +388,40 @@ async def test_no_button_without_a_saved_secret(
         await focus(pilot, "api-key")
         await pilot.press("tab")
         assert app.focused is not None and app.focused.id != "api-key-forget"
+
+
+async def test_a_secret_saved_with_another_machines_key_can_be_removed(
+    make_app: Callable[[], OpusApp],
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A shared store: the API key was saved on another machine. It reads as none here, and
+    said "(inget sparat)" with no way to remove it."""
+    import os
+
+    ours = os.environ["OPUS_TUI_KEY_FILE"]
+    monkeypatch.setenv("OPUS_TUI_KEY_FILE", str(tmp_path / "other-machine.key"))
+    save_all(store_url, tmp_path)
+    monkeypatch.setenv("OPUS_TUI_KEY_FILE", ours)
+    with Store.open(store_url) as store:
+        assert store.secret_state(API_KEY_SECRET) == "unreadable"
+        assert store.get_secret(API_KEY_SECRET) is None
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tab(pilot, "Mitt konto")
+        key = app.screen.query_one("#api-key", Input)
+        button = app.screen.query_one("#api-key-forget", Button)
+        assert key.placeholder == UNREADABLE
+        assert row_shown(button) and not button.disabled
+        await focus(pilot, "api-key-forget")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert key.placeholder == FORGET and dirty_marker(app)
+        await released(pilot, button)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert key.placeholder == NONE and not row_shown(button)
+    with Store.open(store_url) as store:
+        assert store.secret_state(API_KEY_SECRET) == "none"
+        assert store.secret_state(CERTIFICATE_KEY_PASSPHRASE_SECRET) == "unreadable"  # kept
