@@ -3,7 +3,9 @@
 ``PreviewPane()`` reads ``app.draft`` and ``app.catalogue`` and listens to the app's
 ``draft_changed`` and ``catalogue_changed`` signals; bursts of changes are coalesced into one
 recompute (a replaceable message). The technician walks the page like a patient when the pane
-has focus: up/down, enter to choose, backspace/escape to go back, r to start again.
+has focus: up/down, enter to choose, backspace/← to go back, r to start again. Escape leaves
+the preview: the full-width one (narrow terminal) closes as F2 does; beside the tab the
+focus goes back to the tab's field.
 """
 
 from __future__ import annotations
@@ -203,9 +205,23 @@ class PreviewPane(Widget, can_focus=True):
         Binding("up", "move(-1)", "Upp", show=False, id="preview.up", tooltip="Föregående val"),
         Binding("down", "move(1)", "Ned", show=False, id="preview.down", tooltip="Nästa val"),
         Binding("enter", "choose", "Välj", id="preview.choose", tooltip="Välj som patienten gör"),
-        Binding("backspace", "back", "Tillbaka", id="preview.back", tooltip="Ett steg tillbaka"),
         Binding(
-            "escape", "back", "Tillbaka", show=False, id="preview.back.esc", tooltip="Tillbaka"
+            "backspace,left", "back", "Tillbaka", id="preview.back", tooltip="Ett steg tillbaka"
+        ),
+        # Escape leaves the preview (never steps back): one of these two applies (check_action)
+        Binding(
+            "escape",
+            "close",
+            "Stäng",
+            id="preview.close",
+            tooltip="Stäng förhandsvisningen (som F2); bokningsvägen finns kvar",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Till fliken",
+            id="preview.leave",
+            tooltip="Tillbaka till flikens fält; förhandsvisningen står kvar",
         ),
         Binding("r", "restart", "Börja om", id="preview.restart", tooltip="Börja om bokningen"),
         Binding(
@@ -237,6 +253,7 @@ class PreviewPane(Widget, can_focus=True):
         self._fresh = True  # a new page: put the cursor on its first option
         self._photos: dict[tuple[str, int, int], RenderableType | None] = {}
         self._painted: dict[str, object] = {}
+        self._came_from: Widget | None = None  # the field the focus came from (Escape returns)
 
     # -- the patient's path: one per app, shared by the panes of all tabs ----------------------
     @property
@@ -269,7 +286,12 @@ class PreviewPane(Widget, can_focus=True):
             signal = getattr(app, name, None)
             if signal is not None:
                 signal.subscribe(self, self._on_screen_change)
+        self.watch(self.screen, "focused", self._focus_moved, init=False)
         self.recompute()
+
+    def _focus_moved(self, old: Widget | None, new: Widget | None) -> None:
+        if new is self and old is not None and old is not self:
+            self._came_from = old
 
     def _on_signal(self, _data: object) -> None:
         self.post_message(self.Recompute())
@@ -295,6 +317,7 @@ class PreviewPane(Widget, can_focus=True):
     def on_resize(self, _event: events.Resize) -> None:
         if self.page is not None:
             self._paint()
+        self.refresh_bindings()  # Escape's meaning follows the width (Stäng / Till fliken)
 
     def is_on_screen_now(self) -> bool:
         try:
@@ -422,6 +445,36 @@ class PreviewPane(Widget, can_focus=True):
 
     def action_restart(self) -> None:
         self._apply(bf.RESTART)
+
+    def _full_width(self) -> bool:
+        """Shown instead of the tab (a narrow terminal, opened with F2)."""
+        try:
+            return self.screen.has_class("-preview-open")
+        except Exception:
+            return False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close":
+            return self._full_width()
+        if action == "leave":
+            return not self._full_width()
+        return True
+
+    async def action_close(self) -> None:
+        """Escape on the full-width preview: close it as F2 does (the path stays)."""
+        await self.run_action("screen.toggle_preview")
+
+    def action_leave(self) -> None:
+        """Escape beside the tab: the focus goes back to the field it came from."""
+        # The first focus (F2 on a narrow terminal) comes before this pane is mounted: then the
+        # tab screen's own note of the field it took the focus from.
+        target = self._came_from or getattr(self.screen, "_focus_before_preview", None)
+        if not isinstance(target, Widget) or target is self:
+            target = None
+        if target is not None and target.is_attached and target.focusable:
+            target.focus()
+        else:
+            self.screen.focus_next()
 
     def explanation(self) -> str:
         """Why the highlighted option looks as it does (the engine's rules), or ''."""

@@ -1,0 +1,119 @@
+"""Escape leaves the preview (closes the full-width one, gives the focus back beside a tab);
+Backspace and ← step the booking path back, at both widths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from opus_tui.app import OpusApp
+from opus_tui.services.demo import demo_catalogue
+from opus_tui.widgets.preview import PreviewPane
+from tests.ui.helpers import focus, settle
+from tests.ui.test_preview_pane import NOW, TODAY, demo_store, pane_of
+
+
+def footer_keys(app: OpusApp) -> dict[str, str]:
+    """What the footer offers now: key → description."""
+    return {
+        key: active.binding.description
+        for key, active in app.screen.active_bindings.items()
+        if active.binding.show
+    }
+
+
+async def test_escape_closes_the_full_width_preview_and_keeps_the_path(tmp_path: Path) -> None:
+    url, _ = demo_store(tmp_path, any_clinic=False)
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await focus(pilot, "general-any_clinic")
+        field = app.focused
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = app.screen
+        pane = pane_of(app)
+        assert screen.has_class("-preview-open")
+        assert app.focused is pane
+        keys = footer_keys(app)
+        assert keys.get("escape") == "Stäng"
+        assert keys.get("backspace") == "Tillbaka"
+
+        await pilot.press("enter", "enter")  # OpusTandläkarna, Undersökning
+        assert pane.page is not None and pane.page.kind == "practitioner"
+        await pilot.press("left")  # ← steps back as Backspace does
+        assert pane.page.kind == "treatment"
+        await pilot.press("backspace")
+        assert pane.page.kind == "clinic"
+        await pilot.press("enter", "enter")
+        assert pane.page.kind == "practitioner"
+
+        await pilot.press("escape")  # closes the overlay; the path is not stepped back
+        await settle(pilot)
+        assert not screen.has_class("-preview-open")
+        assert app.focused is field
+        assert pane.page.kind == "practitioner"
+
+        await pilot.press("f2")  # opened again: where the patient was
+        await settle(pilot)
+        assert screen.has_class("-preview-open")
+        assert pane.page.kind == "practitioner"
+
+
+async def test_escape_beside_the_tab_gives_the_focus_back(tmp_path: Path) -> None:
+    url, _ = demo_store(tmp_path, any_clinic=False)
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await focus(pilot, "general-any_clinic")
+        pane = pane_of(app)
+        await pilot.press("shift+tab")  # the pane is last in the focus chain: Tab round to it
+        while app.focused is not pane:
+            await pilot.press("shift+tab")
+        await pilot.press("tab")  # the tab's first field …
+        field = app.focused
+        assert field is not None and field is not pane
+        await pilot.press("shift+tab")  # … and from it into the pane
+        assert app.focused is pane
+        screen = app.screen
+        assert screen.has_class("-wide") and not screen.has_class("-preview-hidden")
+        keys = footer_keys(app)
+        assert keys.get("escape") == "Till fliken"
+        assert keys.get("backspace") == "Tillbaka"
+
+        await pilot.press("enter", "enter")
+        assert pane.page is not None and pane.page.kind == "practitioner"
+        await pilot.press("left")
+        assert pane.page.kind == "treatment"
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is field
+        assert pane.display and not screen.has_class("-preview-hidden")
+        assert pane.page.kind == "treatment"
+
+
+async def test_escape_follows_the_width_when_the_terminal_is_resized(tmp_path: Path) -> None:
+    url, _ = demo_store(tmp_path, any_clinic=False)
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await focus(pilot, "general-any_clinic")
+        field = app.focused
+        await pilot.press("f2")
+        await settle(pilot)
+        pane = app.focused
+        assert isinstance(pane, PreviewPane)
+        await pilot.resize_terminal(130, 40)
+        await settle(pilot)
+        assert app.screen.has_class("-wide")
+        assert footer_keys(app).get("escape") == "Till fliken"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is field
+        assert pane.display
