@@ -1,6 +1,6 @@
-"""``opus-tui demo [--dir DIR] [--no-open] [--reset]``: a demo store with the manual's clinics,
-the demo Opus databases (SQLite, read through the SQLite3 ODBC driver) and a catalogue snapshot,
-then the app on it.
+"""``opus-tui demo [--dir DIR] [--portal-url URL] [--no-open] [--reset]``: a demo store with the
+manual's clinics, the demo Opus databases (SQLite, read through the SQLite3 ODBC driver) and a
+catalogue snapshot, then the app on it.
 
 Re-running keeps an existing demo store (only missing demo databases are written again);
 ``--reset`` starts afresh. The store is ``DIR/store.db`` unless ``--store`` names another.
@@ -248,15 +248,42 @@ def _databases_present(store: object) -> bool:
     return True
 
 
+def reopen_command(program: str, on_path: str | None, cwd: Path) -> str:
+    """How to start this opus-tui again from the same directory: ``opus-tui`` when that name
+    finds this program, else its path (``.venv/bin/opus-tui`` after ``make demo``, whose venv
+    is not on PATH), else ``python -m opus_tui`` with this interpreter."""
+    import shlex
+
+    def shown(path: Path) -> str:
+        absolute = Path(cwd, path).absolute()
+        try:
+            relative = absolute.relative_to(cwd)
+        except ValueError:
+            return shlex.quote(str(absolute))
+        # a bare name would be looked up on PATH
+        return shlex.quote(str(relative) if relative.parent != Path() else f"./{relative}")
+
+    running = Path(program)
+    if running.stem != "opus-tui":  # python -m opus_tui (Windows: opus-tui.exe is a script)
+        return f"{shown(Path(sys.executable))} -m opus_tui"
+    if on_path is not None and Path(on_path).resolve() == Path(cwd, running).resolve():
+        return "opus-tui"
+    return shown(running)
+
+
 def run(args: argparse.Namespace) -> int:
     directory = args.dir or default_demo_dir()
     url = create_demo(
         directory, getattr(args, "store", None), reset=args.reset, portal_url=args.portal_url
     )
+    import shlex
+    import shutil
+
     from opus_tui.store.location import describe
 
+    command = reopen_command(sys.argv[0], shutil.which("opus-tui"), Path.cwd())
     print(f"Demobutiken: {describe(url)}", file=sys.stderr)
-    print(f"Öppna den igen med: opus-tui --store {describe(url)}", file=sys.stderr)
+    print(f"Öppna den igen med: {command} --store {shlex.quote(describe(url))}", file=sys.stderr)
     if args.no_open:
         return 0
     from opus_tui.app import run_app
