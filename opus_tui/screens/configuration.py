@@ -640,11 +640,11 @@ class ConfigurationScreen(TabScreen):
             ("#key-path-state", "key_path", cert.key_path),
         ):
             state = self.query_one(widget_id, Static)
-            if not path:
-                state.update("Ingen fil vald.")
-            else:
-                why = file_problem(path, name)
-                state.update(f"✗ {why}" if why else "✓ PEM-filen kan läsas")
+            # a problem is the field's error line already (section_problems)
+            why = file_problem(path, name) if path else None
+            text = "Ingen fil vald." if not path else "" if why else "✓ PEM-filen kan läsas"
+            state.update(text)
+            state.display = bool(text)
 
     def extra_problems(self) -> Iterable[Problem]:
         return ()

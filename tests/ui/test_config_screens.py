@@ -421,7 +421,9 @@ async def test_configuration_account_and_certificate(
         await focus(pilot, "key-path")
         await pilot.press(*"client.pem")
         await pilot.pause()
-        assert "filen finns inte" in str(app.screen.query_one("#cert-path-state", Static).render())
+        shown = [str(e.render()) for e in app.screen.query(FieldError)]
+        assert sum("filen finns inte" in text for text in shown) == 1  # once, under the field
+        assert not app.screen.query_one("#cert-path-state", Static).display
         await pilot.press("ctrl+s")
         await settle(pilot)
         with Store.open(store_url) as store:

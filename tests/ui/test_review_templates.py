@@ -15,6 +15,7 @@ from opus_tui.screens.configuration import ConfigurationScreen
 from opus_tui.screens.email import EmailScreen
 from opus_tui.screens.sms import SmsScreen
 from opus_tui.services.templates import TemplateKind
+from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.template_editor import TemplateEditor
 from tests.ui.helpers import settle
 
@@ -276,8 +277,9 @@ async def test_certificate_files_must_be_pem(make_app, store_url: str, tmp_path,
         assert (
             problems["key_path"].message == "är inte en PEM-fil med -----BEGIN … PRIVATE KEY-----"
         )
-        state = str(screen.query_one("#cert-path-state", Static).render())
-        assert "inte en PEM-fil" in state
+        errors = [str(e.render()) for e in screen.query(FieldError)]
+        assert sum("inte en PEM-fil med -----BEGIN CERTIFICATE" in e for e in errors) == 1
+        assert not screen.query_one("#cert-path-state", Static).display  # not said twice
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.focused is cert
