@@ -1,4 +1,9 @@
-"""``opus-tui publish [--dry-run]``: publish the stored configuration to the portal, headless.
+"""``opus-tui publish [--dry-run] [--overwrite]``: publish the stored configuration to the portal,
+headless.
+
+There is no dialog to confirm in: when someone else has published since this store did, the
+publication would undo their changes, so it is refused (exit 4) unless ``--overwrite`` says so,
+as after a conflict.
 
 Exit codes: 0 published (or nothing to do), 1 refused by the portal, 3 waiting in the outbox
 (portal unreachable), 4 conflict (changed on the portal; nothing overwritten).
@@ -12,6 +17,10 @@ import sys
 from opus_tui.commands._common import open_store
 
 EXIT_REFUSED, EXIT_PENDING, EXIT_CONFLICT = 1, 3, 4
+OVERWRITE_NEEDED = (
+    "Inget publicerades: någon annan har publicerat sedan, och det som står ovan skulle skriva "
+    "över deras ändringar. Granska och kör sedan: opus-tui publish --overwrite"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--overwrite",
         action="store_true",
-        help="efter en konflikt: publicera ändå, ovanpå portalens nuvarande version",
+        help="efter en konflikt, eller när någon annan har publicerat sedan: publicera ändå, "
+        "ovanpå portalens nuvarande version",
     )
     parser.add_argument(
         "--images",
@@ -84,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
                     if queued.status == "published":
                         print(f"Köade publiceringar skickade: {queued.sent}.")
                 plan = publisher.prepare(upload=not args.dry_run)
-                if changed_elsewhere(store, plan):
+                elsewhere = changed_elsewhere(store, plan)
+                if elsewhere:
                     print(f"notering: {CHANGED_ELSEWHERE}")
                 for line in plan.describe():
                     print(line)
@@ -92,6 +103,10 @@ def run(args: argparse.Namespace) -> int:
                     print(f"notering: {note}")
                 if args.dry_run:
                     return 0
+                if elsewhere and plan.has_changes and not args.overwrite:
+                    # No dialog here: their changes are undone only when asked for.
+                    print(OVERWRITE_NEEDED)
+                    return EXIT_CONFLICT
                 outcome = publisher.publish(plan)
         except PortalError as exc:
             print(f"opus-tui: {exc.message}", file=sys.stderr)
