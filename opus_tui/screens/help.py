@@ -16,7 +16,8 @@ from textual.widgets import Button, Label, Static, Tabs
 # Always there, not bindings of ours: Textual's focus keys and its widgets' own keys.
 MOVING = [
     ("tab / shift+tab", "Nästa / föregående fält"),
-    ("enter / mellanslag", "Trycker på knappen, kryssar i rutan, öppnar listan"),
+    ("enter", "Trycker på knappen, väljer i listan, öppnar en rullgardinslista"),
+    ("mellanslag", "Kryssar i eller ur rutan"),
     ("↑ ↓ pgup pgdn", "Flyttar i listor och rullar fliken"),
     ("esc", "Stänger en lista, en dialog eller menyn"),
 ]
@@ -36,6 +37,8 @@ def help_text(widget: Widget | None) -> str:
         return tooltip
     if isinstance(widget, Tabs):
         return ON_SUB_TABS
+    if isinstance(widget, Button):
+        return f"Knappen ”{widget.label}”: Enter trycker på den."
     if widget.id == "content":
         return ON_THE_TAB
     return ""

@@ -92,3 +92,13 @@ async def test_help_line_says_how_to_move_on_where_nothing_is_typed(make_app) ->
         await settle(pilot)
         assert app.focused is not None and type(app.focused).__name__ == "ContentTabs"
         assert help_line() == ON_SUB_TABS
+
+
+def test_a_button_without_help_says_what_it_is() -> None:
+    from textual.widgets import Button
+
+    from opus_tui.screens.help import help_text
+
+    assert help_text(Button("Välj fil…")) == "Knappen ”Välj fil…”: Enter trycker på den."
+    assert help_text(Button("Spara", tooltip="Sparar fliken")) == "Sparar fliken"
+    assert help_text(None) == ""
