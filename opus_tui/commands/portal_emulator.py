@@ -61,6 +61,16 @@ def run(args: argparse.Namespace) -> int:
     )
     keys = [*(args.api_key or []), *api_keys_from_env()] or [DEFAULT_API_KEY]
     where = args.data or "minnet"
-    print(f"Portalemulator på http://{HOST}:{args.port} (lagring: {where}). Avsluta med Ctrl+C.")
-    serve(args.port, args.data, faults, keys, args.seed, log_level="warning")
+    serve(
+        args.port,
+        args.data,
+        faults,
+        keys,
+        args.seed,
+        log_level="warning",
+        on_listening=lambda: print(
+            f"Portalemulator på http://{HOST}:{args.port} (lagring: {where}). Avsluta med Ctrl+C.",
+            flush=True,
+        ),
+    )
     return 0

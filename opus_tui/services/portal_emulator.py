@@ -34,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from opus_tui.errors import UserError
 from opus_tui.services import wire_models as wm
 
 API_BASE = "/api/config/v1"
@@ -909,12 +910,45 @@ def serve(
     api_keys: list[str] | None = None,
     seed: int | None = None,
     log_level: str = "warning",
+    on_listening: Callable[[], object] | None = None,
 ) -> None:
-    """Run the emulator on 127.0.0.1:``port`` until interrupted."""
+    """Run the emulator on 127.0.0.1:``port`` until interrupted (``on_listening`` once the
+    port is taken). Raises ``EmulatorStartError`` (Swedish) for a port in use or a data
+    directory that cannot be one."""
     import uvicorn
 
-    app = create_app(data_dir, faults, api_keys, seed)
-    uvicorn.Server(_uvicorn_config(app, port, log_level)).run()
+    if data_dir is not None and data_dir.exists() and not data_dir.is_dir():
+        raise EmulatorStartError(f"--data: {data_dir} är en fil, inte en katalog.")
+    sock = listening_socket(port)
+    if on_listening is not None:
+        on_listening()
+    try:
+        app = create_app(data_dir, faults, api_keys, seed)
+        uvicorn.Server(_uvicorn_config(app, port, log_level)).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+class EmulatorStartError(UserError):
+    """The emulator cannot start; the message says why (Swedish)."""
+
+
+def listening_socket(port: int) -> socket.socket:
+    """A socket bound to 127.0.0.1:``port``, as uvicorn binds it (address reuse on POSIX only:
+    on Windows it would let two servers share the port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        if os.name != "nt":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, port))
+    except OSError as exc:
+        sock.close()
+        raise EmulatorStartError(
+            f"Porten {port} på {HOST} är upptagen (kör en emulator redan?) eller kan inte "
+            f"användas: välj en annan med --port. ({exc.strerror or exc})"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 @dataclass
