@@ -60,6 +60,13 @@ def _in_swedish(message: str) -> str:
     return ARGPARSE_SWEDISH.get(message, message)
 
 
+# --store after a command, where it means something else than the app's store or nothing
+STORE_HELP: dict[str, str | None] = {
+    "demo": "demobutikens plats (standard: store.db i katalogen --dir)",
+    "portal-emulator": None,  # the emulator has no store
+}
+
+
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the chosen command's module is imported for its arguments."""
     setattr(argparse, "_", _in_swedish)  # noqa: B010  # argparse's gettext hook
@@ -78,18 +85,22 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     for name, (module, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
         command_parser.set_defaults(_module=module)
-        _add_store(command_parser, argparse.SUPPRESS)  # also after the command: export --store X
+        if STORE_HELP.get(name, "") is not None:  # also after the command: export --store X
+            _add_store(command_parser, argparse.SUPPRESS, STORE_HELP.get(name))
         if name == chosen:
             importlib.import_module(module).add_arguments(command_parser)
     return parser
 
 
-def _add_store(parser: argparse.ArgumentParser, default: str | None) -> None:
+def _add_store(
+    parser: argparse.ArgumentParser, default: str | None, help_text: str | None = None
+) -> None:
     parser.add_argument(
         "--store",
         metavar="URL|PATH",
         default=default,
-        help="lokal butik: sökväg till SQLite-fil eller databas-URL "
+        help=help_text
+        or "lokal butik: sökväg till SQLite-fil eller databas-URL "
         "(standard: $OPUS_TUI_STORE eller användarens datakatalog)",
     )
 

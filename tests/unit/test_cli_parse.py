@@ -66,3 +66,16 @@ def test_argparse_speaks_swedish(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         build_parser("export").parse_args(["export"])
     assert "fel: dessa argument behövs: FIL.toml" in capsys.readouterr().err
+
+
+def test_store_after_a_command_says_what_it_is_there(capsys: pytest.CaptureFixture[str]) -> None:
+    def help_of(command: str) -> str:
+        with pytest.raises(SystemExit):
+            build_parser(command).parse_args([command, "--help"])
+        return capsys.readouterr().out
+
+    demo_help = help_of("demo")
+    assert "demobutikens plats (standard: store.db i katalogen --dir)" in demo_help
+    assert "OPUS_TUI_STORE" not in demo_help  # the demo does not read it
+    assert "--store" not in help_of("portal-emulator")  # the emulator has no store
+    assert "OPUS_TUI_STORE" in help_of("export")
