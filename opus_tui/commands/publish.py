@@ -55,29 +55,41 @@ def quiet_retries() -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from opus_tui.domain.diff import show_value
+    from opus_tui.domain.diff import Change, show_value
     from opus_tui.services.portal import PortalError
     from opus_tui.services.publisher import (
         CHANGED_ELSEWHERE,
         Conflict,
         Publisher,
+        by_tab,
         changed_elsewhere,
         client_from_store,
     )
 
-    def print_conflict(conflict: Conflict) -> None:
-        print("Konfigurationen har ändrats på portalen. Skillnader (portalen → lokalt):")
-        for group in conflict.by_tab():
-            print(f"{group.tab}:")
+    def print_changes(changes: list[Change], indent: str = "") -> None:
+        for group in by_tab(changes):
+            print(f"{indent}{group.tab}:")
             for change in group.changes:
                 where = f"{change.label} ({change.item})" if change.item else change.label
                 if change.kind == "changed":
                     print(
-                        f"  {where}: portalen {show_value(change.old)}, "
+                        f"{indent}  {where}: portalen {show_value(change.old)}, "
                         f"lokalt {show_value(change.new)}"
                     )
                 else:
-                    print(f"  {change.describe()}")
+                    print(f"{indent}  {change.describe()}")
+
+    def print_conflict(conflict: Conflict) -> None:
+        print("Konfigurationen har ändrats på portalen. Skillnader (portalen → lokalt):")
+        on_portal, ours = conflict.split()
+        if on_portal:
+            print("Ändrat på portalen sedan jämförelsen (--overwrite tar bort det):")
+            print_changes(on_portal, "  ")
+            if ours:
+                print("Dina ändringar:")
+                print_changes(ours, "  ")
+        else:
+            print_changes(ours)
         print("Inget skrevs över. Granska och kör sedan: opus-tui publish --overwrite")
 
     quiet_retries()

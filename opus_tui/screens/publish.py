@@ -141,6 +141,10 @@ def conflict_line(change: Change) -> str:
     return f"{where}: portalen {show_value(change.old)} · lokalt {show_value(change.new)}"
 
 
+THEIRS_HEADING = "Ändrat på portalen – Skriv över tar bort det"
+OURS_HEADING = "Dina ändringar"
+
+
 # --- dialogs -----------------------------------------------------------------------------------
 
 
@@ -245,7 +249,6 @@ class ConflictScreen(ModalScreen[bool]):
         self.names = names
 
     def compose(self) -> ComposeResult:
-        conflict = self.conflict
         with Vertical(id="dialog-box"):
             yield Label("Konfigurationen har ändrats på portalen", id="dialog-title")
             yield Static(
@@ -254,15 +257,7 @@ class ConflictScreen(ModalScreen[bool]):
                 markup=False,
             )
             with VerticalScroll(id="changes"):
-                yield Static(
-                    plan_lines(
-                        conflict.by_tab(),
-                        lambda c: conflict_line(
-                            readable(c, conflict.portal, conflict.local, self.names)
-                        ),
-                    ),
-                    id="conflict-list",
-                )
+                yield Static(self._both_sides(), id="conflict-list")
             yield Static(
                 "Skriv över ersätter portalens version med din sparade konfiguration.",
                 classes="note",
@@ -271,6 +266,26 @@ class ConflictScreen(ModalScreen[bool]):
             with Horizontal(id="dialog-buttons"):
                 yield Button("Skriv över", id="overwrite", variant="error")
                 yield Button("Avbryt", id="cancel", variant="primary")
+
+    def _both_sides(self) -> Text:
+        """The portal's own changes (since the plan read it) apart from ours, when known."""
+        from opus_tui.services.publisher import by_tab
+
+        conflict = self.conflict
+
+        def line(change: Change) -> str:
+            return conflict_line(readable(change, conflict.portal, conflict.local, self.names))
+
+        on_portal, ours = conflict.split()
+        if not on_portal:
+            return plan_lines(by_tab(ours), line)
+        text = Text()
+        text.append(THEIRS_HEADING + "\n", style="bold reverse")
+        text.append_text(plan_lines(by_tab(on_portal), line))
+        if ours:
+            text.append("\n" + OURS_HEADING + "\n", style="bold reverse")
+            text.append_text(plan_lines(by_tab(ours), line))
+        return text
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

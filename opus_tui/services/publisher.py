@@ -23,7 +23,7 @@ import json
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -113,6 +113,11 @@ class PublishPlan:
         return lines
 
 
+def _change_key(change: Change) -> tuple[str, str, str]:
+    """What a change is about, the same in two diffs (list paths hold indexes, which differ)."""
+    return (str(change.path[0]) if change.path else "", change.label, change.item)
+
+
 @dataclass(frozen=True)
 class Conflict:
     """The portal changed since the version a publication was based on: both sides."""
@@ -121,9 +126,21 @@ class Conflict:
     local: WebConfiguration
     changes: list[Change]  # from the portal's version to ours
     current_etag: str | None
+    # The portal's version the publication was built on (as its plan saw it), when known: it
+    # tells the other side's changes from ours.
+    base: WebConfiguration | None = None
 
     def by_tab(self) -> list[TabChanges]:
         return by_tab(self.changes)
+
+    def split(self) -> tuple[list[Change], list[Change]]:
+        """(changed on the portal since ``base`` — Skriv över undoes these —, only ours). Without
+        ``base`` every change counts as ours."""
+        if self.base is None:
+            return [], list(self.changes)
+        theirs = {_change_key(c) for c in diff(self.base, self.portal)}
+        on_portal = [c for c in self.changes if _change_key(c) in theirs]
+        return on_portal, [c for c in self.changes if _change_key(c) not in theirs]
 
 
 @dataclass(frozen=True)
@@ -393,7 +410,11 @@ class Publisher:
             "media": plan.media,
         }
         self.store.enqueue_publication(payload, base_etag, uuid.uuid4().hex)
-        return self.send_pending()
+        outcome = self.send_pending()
+        if outcome.conflict is not None and outcome.conflict.base is None:
+            # the plan's view of the portal tells their changes from ours
+            outcome = replace(outcome, conflict=replace(outcome.conflict, base=plan.portal))
+        return outcome
 
     def send_pending(self) -> Outcome:
         """Send the outbox in order; stops at the first conflict or when unreachable."""

@@ -91,6 +91,8 @@ def test_after_a_conflict_plain_publish_still_overwrites_nothing(tmp_path: Path)
         emulator.emulator.faults.update({"ConcurrentChange": True})  # hours 2 → 3 on the portal
         code, out = publish(path)
         assert code == 4
+        # hours: ours 2 → 4, theirs 2 → 3 — a change on the portal since we compared
+        assert "Ändrat på portalen sedan jämförelsen (--overwrite tar bort det):" in out
         assert "portalen 3, lokalt 4" in out
 
         code, out = publish(path)

@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import redirect_stdout
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -271,6 +272,32 @@ def test_conflict_overwrites_nothing(
     assert [c.describe() for c in retry.changes] == [c.describe() for c in outcome.conflict.changes]
     assert publisher.publish(retry).status == "published"
     assert portal_side(client, store).flexibility.booking.hours_limit == 4
+
+
+def test_conflict_tells_the_portals_changes_from_ours(
+    store: Store, client: PortalClient, emulator: RunningEmulator
+) -> None:
+    """Both sides differ in every line of a conflict; which of them Skriv över would undo (the
+    other side's change since our plan read the portal) was not said."""
+    name = f"tre-{uuid.uuid4().hex[:8]}"
+    store.save_config(configuration(name, 2), summary="test")
+    publisher = Publisher(store, client)
+    assert publisher.publish(publisher.prepare()).status == "published"
+    ours = configuration(name, 2)
+    ours = ours.model_copy(
+        update={"media": dc.MediaSettings(texts=dc.GeneralTexts(welcome_text="Vår text"))}
+    )
+    store.save_config(ours, summary="vår")
+    plan = publisher.prepare()
+    faults(emulator, ConcurrentChange=True)  # theirs: hours 2 → 3 on the portal
+    outcome = publisher.publish(plan)
+    assert outcome.status == "conflict" and outcome.conflict is not None
+    on_portal, only_ours = outcome.conflict.split()
+    assert [c.describe() for c in on_portal] == ["Avbokning/ombokning kan inte göras inom 3 → 2"]
+    assert [c.describe() for c in only_ours] == ["Välkommen text 'A' → 'Vår text'"]
+    # Without the plan's view of the portal, nothing is claimed to be theirs.
+    unknown = replace(outcome.conflict, base=None)
+    assert unknown.split() == ([], outcome.conflict.changes)
 
 
 def test_offline_publication_waits_in_outbox(

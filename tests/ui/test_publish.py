@@ -280,6 +280,40 @@ async def test_conflict_shows_both_sides_and_overwrites_nothing(
     assert portal_config(emulator, name).flexibility.booking.hours_limit == 10
 
 
+async def test_conflict_dialog_names_what_the_portal_changed_apart_from_ours(
+    make_app: Callable[[], Any], prepared: Callable[[WebConfiguration], Store], emulator: Emulator
+) -> None:
+    """Every line of the conflict dialog has both sides; which ones Skriv över would undo (the
+    other side's changes) was not said."""
+    from opus_tui.screens.publish import OURS_HEADING, THEIRS_HEADING
+
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    store = prepared(configuration(name, hours=2))
+    with PortalClient(emulator.url, KEY, retry=FAST) as client:
+        publisher = Publisher(store, client)
+        assert publisher.publish(publisher.prepare()).status == "published"
+    store.save_config(configuration(name, hours=2, welcome="Vår text"), summary="test")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, PublishScreen)
+        emulator.faults(ConcurrentChange=True)  # theirs: hours 2 → 3
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        both = static_text(app, "#conflict-list")
+        theirs, _, ours = both.partition(OURS_HEADING)
+        assert THEIRS_HEADING in theirs
+        assert "inom: portalen 3 · lokalt 2" in theirs
+        assert "Välkommen text" not in theirs
+        assert "Välkommen text: portalen 'Välkommen!' · lokalt 'Vår text'" in ours
+        await pilot.press("escape")
+        await settle(pilot)
+    assert portal_config(emulator, name).flexibility.booking.hours_limit == 3
+
+
 async def test_unreachable_portal_queues_and_the_background_sends_once(
     make_app: Callable[[], Any],
     prepared: Callable[[WebConfiguration], Store],
