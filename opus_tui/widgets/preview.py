@@ -251,6 +251,9 @@ class PreviewPane(Widget, can_focus=True):
         self._own_catalogue: Catalogue | None = None
         self._stale = False
         self._fresh = True  # a new page: put the cursor on its first option
+        # The cursor is on a header button only because the page had no option (yet): when
+        # options come (the catalogue arrives), it goes to the first one.
+        self._on_header_for_want = False
         self._photos: dict[tuple[str, int, int], RenderableType | None] = {}
         self._painted: dict[str, object] = {}
         self._came_from: Widget | None = None  # the field the focus came from (Escape returns)
@@ -389,6 +392,8 @@ class PreviewPane(Widget, can_focus=True):
         self.recomputes += 1
         self.last_recompute_ms = (time.perf_counter() - started) * 1000
         actions = self.page.selectable()
+        if self._on_header_for_want and not self._fresh:
+            self._fresh = True
         if not self._fresh:
             if under_cursor in actions:
                 # A setting moved the options (e.g. [Logga in] went): stay on the same one.
@@ -399,6 +404,7 @@ class PreviewPane(Widget, can_focus=True):
             # Start on the first option, not on the header's buttons (Logga in …).
             headers = sum(1 for b in self.page.header_buttons if b.enabled)
             self.cursor = headers if len(actions) > headers else 0
+            self._on_header_for_want = 0 < headers >= len(actions)
             self._fresh = False
         self.cursor = min(self.cursor, max(0, len(actions) - 1))
         self._paint(source=(catalogue, now))
@@ -430,6 +436,7 @@ class PreviewPane(Widget, can_focus=True):
         n = len(self.page.selectable())
         if n:
             self.cursor = (self.cursor + delta) % n
+            self._on_header_for_want = False  # the technician put it there
             self._paint()
 
     def action_choose(self) -> None:
