@@ -523,7 +523,8 @@ class OpusApp(App[int]):
     def _demo_catalogue(self) -> Catalogue:
         from opus_tui.services.demo import demo_catalogue
 
-        return demo_catalogue(self.clock().date())
+        now = self.clock()
+        return demo_catalogue(now.date(), now)
 
     # -- publishing (opus_tui/screens/publish.py) -----------------------------------------------
     def _publishing(self) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,11 +171,14 @@ def create_demo(
     *,
     reset: bool = False,
     portal_url: str | None = None,
+    now: datetime | None = None,
 ) -> str:
     """Create (or keep) the demo store and databases; returns the store URL.
 
     ``portal_url`` (e.g. the portal emulator) goes into Mitt konto with the emulator's demo
-    API key, also for an existing demo store."""
+    API key, also for an existing demo store. The demo databases and the catalogue snapshot
+    are made again when they are from an earlier day (their free times start on the day they
+    were made); the configuration and the connection settings are kept."""
     from opus_tui.services.demo import create_demo_databases, demo_catalogue
     from opus_tui.store.location import sqlite_path, store_url
     from opus_tui.store.repository import Store
@@ -192,26 +195,26 @@ def create_demo(
     if reset and path is not None:
         _remove_sqlite(path)
 
-    today = date.today()
+    now = now or datetime.now()
+    today = now.date()
     with Store.open(url) as s:
         fresh = reset or not s.history()
-        if fresh or not _databases_present(s):
+        if fresh or not _databases_present(s) or _made_before(s, today):
             connections = create_demo_databases(directory, today)
-            s.save_connections(
-                ConnectionSettings(
-                    databases=[
-                        DatabaseProfile(name=name, connection_string=conn)
-                        for name, conn in connections
-                    ]
-                )
-            )
-            catalogue = demo_catalogue(today)
+            databases = [DatabaseProfile(name=name, connection_string=c) for name, c in connections]
+            s.save_connections(s.load_connections().model_copy(update={"databases": databases}))
+            catalogue = demo_catalogue(today, now)
             s.save_catalogue(catalogue)
             if fresh:
                 s.save_config(demo_configuration(catalogue), summary="Demokonfiguration skapad")
         if portal_url:
             _use_portal(s, portal_url)
     return url
+
+
+def _made_before(store: Store, today: date) -> bool:
+    catalogue = store.load_catalogue(with_times=False)
+    return catalogue is None or catalogue.fetched_at is None or catalogue.fetched_at.date() < today
 
 
 def _use_portal(store: Store, url: str) -> None:

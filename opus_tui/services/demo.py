@@ -262,8 +262,9 @@ def _db_catalogue_parts(
     return clinics, practitioners, treatments, times
 
 
-def demo_catalogue(today: date) -> Catalogue:
-    """The manual's world, in memory, with free times for 8 weeks from ``today``."""
+def demo_catalogue(today: date, made_at: datetime | None = None) -> Catalogue:
+    """The manual's world, in memory, with free times for 8 weeks from ``today``; "fetched"
+    ``made_at`` (default: the start of ``today``), so that a new demo is not hours old."""
     clinics: list[CatalogueClinic] = []
     practitioners: list[CataloguePractitioner] = []
     treatments: list[CatalogueTreatment] = []
@@ -276,7 +277,7 @@ def demo_catalogue(today: date) -> Catalogue:
         times.extend_rows(o)
     return Catalogue(
         source="demo",
-        fetched_at=datetime.combine(today, time()),
+        fetched_at=made_at or datetime.combine(today, time()),
         databases=tuple(db.name for db in DEMO_DATABASES),
         clinics=tuple(clinics),
         practitioners=tuple(practitioners),
