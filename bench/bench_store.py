@@ -3,13 +3,14 @@
 
 Rows:
 - ``save_catalogue`` vs a bare executemany of the same rows into the same table (stdlib sqlite3 /
-  psycopg), ratio = bare / store;
+  psycopg);
 - ``load_catalogue`` (plain DB-API: stdlib sqlite3 / psycopg, rows streamed with ``fetchmany``
   into ``OnlineTimes``) and, SQLite only, ``read_catalogue_fast`` vs a bare ``fetchall()`` of the
-  online-time rows, ratio = bare / ours;
+  online-time rows;
 - ``save_section`` (read, validate the whole configuration, write, revision) per save;
 - peak RSS (VmHWM) of a fresh process that opens the store and calls ``load_config`` and
-  ``load_catalogue``, against one that only imports the domain (ratio = ours / baseline).
+  ``load_catalogue``, against one that only imports the domain.
+Every ratio is ours / baseline (``bench.stats``): above 1 means slower (or bigger) than it.
 Run: ``python -m bench.bench_store`` (or ``make bench``).
 """
 
