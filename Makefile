@@ -20,7 +20,7 @@ apt:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml | apt  # python3-venv first, also under make -j
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING' || true
 	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -v '^WARNING' || true
