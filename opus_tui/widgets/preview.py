@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
@@ -98,6 +98,40 @@ def _explain_any(action: bf.Action) -> str:
             "(Flexibilitet): lediga tider söks hos alla behandlare."
         )
     return ""
+
+
+class _Hanging:
+    """An option as the booking page lists it: the marker, then the label; the label's wrapped
+    lines stay under the label and the details under their indent (wrapped at the width it is
+    drawn at), so options are told apart in a narrow pane."""
+
+    DETAIL_INDENT = 4
+
+    def __init__(self, prefix: Text, body: Text, details: list[Text]) -> None:
+        self.prefix, self.body, self.details = prefix, body, details
+
+    @property
+    def plain(self) -> str:
+        """Unwrapped (tests, support)."""
+        pad = " " * self.DETAIL_INDENT
+        return "\n".join(
+            [self.prefix.plain + self.body.plain] + [pad + d.plain for d in self.details]
+        )
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        out = self.prefix.copy()
+        indent = self.prefix.cell_len
+        for i, line in enumerate(self.body.wrap(console, max(1, width - indent))):
+            if i:
+                out.append("\n" + " " * indent)
+            out.append_text(line)
+        pad = " " * self.DETAIL_INDENT
+        for detail in self.details:
+            for line in detail.wrap(console, max(1, width - self.DETAIL_INDENT)):
+                out.append("\n" + pad)
+                out.append_text(line)
+        yield out
 
 
 @dataclass
@@ -421,7 +455,7 @@ class PreviewPane(Widget, can_focus=True):
             return ""
         body = self._body(self.page)
         parts = [self._crumbs(self.page).plain]
-        parts += [b.plain for b in body.blocks if isinstance(b, Text)]
+        parts += [b.plain for b in body.blocks if isinstance(b, (Text, _Hanging))]
         return "\n".join(parts)
 
     @work(thread=True, exclusive=True, group="preview-index", exit_on_error=False)
@@ -648,17 +682,17 @@ class PreviewPane(Widget, can_focus=True):
             photo = self._photo(option.photo, width)
             if photo is not None:
                 add(photo)
-        text = Text(pre, style=style)
-        text.append(("● " if option.selected else "") + option.label, style=style or "bold")
+        prefix = Text(pre, style=style)
+        text = Text(("● " if option.selected else "") + option.label, style=style or "bold")
         if option.sublabel:
             text.append(f"  {option.sublabel}", style="dim")
         if not option.enabled:
+            prefix.stylize("dim")
             text.stylize("dim")
             if option.reason:
                 text.append(f"  ({option.reason})", style="dim italic")
-        for line in option.lines:
-            text.append(f"\n    {line}", style="dim")
-        add(text, option.action if option.enabled else None)
+        details = [Text(line, style="dim") for line in option.lines]
+        add(_Hanging(prefix, text, details), option.action if option.enabled else None)
 
     def _photo(self, path: str, width: int) -> RenderableType | None:
         return self._image(path, PHOTO_CELLS) if width >= PHOTO_MIN_WIDTH else None

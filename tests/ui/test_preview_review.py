@@ -6,8 +6,10 @@ from pathlib import Path
 
 from opus_tui.app import OpusApp
 from opus_tui.services import booking_flow as bf
+from opus_tui.services.demo import demo_catalogue
+from opus_tui.widgets.preview import PageLines
 from tests.ui.helpers import settle
-from tests.ui.test_preview_pane import NOW, demo_store, pane_of
+from tests.ui.test_preview_pane import NOW, TODAY, demo_store, pane_of
 
 
 def highlighted(app: OpusApp) -> bf.Action | None:
@@ -33,3 +35,22 @@ async def test_at_start_the_cursor_is_on_the_first_clinic_not_on_logga_in(tmp_pa
         await pilot.pause()
         await pilot.press("enter")
         assert pane.page is not None and pane.page.kind == "treatment"
+
+
+async def test_wrapped_option_lines_stay_under_their_option(tmp_path: Path) -> None:
+    """In the pane beside a tab (43 columns of text) an option's wrapped lines began in the
+    first column, level with the options, so one option could not be told from the next."""
+    url, _ = demo_store(tmp_path, any_clinic=True)
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = pane_of(app)
+        lines = [line.rstrip() for line in pane.query_one(PageLines).plain_lines()]
+        start = next(i for i, line in enumerate(lines) if "Våra behandlare: Olle" in line)
+        assert lines[start].startswith("    Våra behandlare:")
+        assert lines[start + 1].startswith("    ") and lines[start + 1].strip(), lines[start:]
+        any_lund = next(i for i, line in enumerate(lines) if "Vilken som helst: LUND" in line)
+        assert lines[any_lund + 1].startswith("  ") and lines[any_lund + 1].strip(), lines
+        # the whole texts are still there, unwrapped, for scripts and tests
+        assert "Sök lediga tider från alla kliniker i LUND" in pane.plain_text()
+        assert "Våra behandlare: Olle Ohlsson, Lena Svensson – Tandhygienist" in pane.plain_text()
