@@ -134,6 +134,17 @@ class _Hanging:
         yield out
 
 
+def page_unseen(page: bf.Page) -> str:
+    """What the patient does not see on the page but the settings do to it (Avancerat's
+    analytics script, the Boka Vård marketplace), so that those edits show in the pane too."""
+    parts = []
+    if page.analytics:
+        parts.append("Sidan har ett webbanalys-script (Avancerat)")
+    if "Boka Vård" in page.published_on:
+        parts.append("Tiderna publiceras även på Boka Vård")
+    return " · ".join(parts) + " – syns inte för patienten." if parts else ""
+
+
 @dataclass
 class _Body:
     blocks: list[RenderableType] = field(default_factory=list)
@@ -674,6 +685,9 @@ class PreviewPane(Widget, can_focus=True):
         for effect in page.effects:
             add(Text(f"— {effect.heading} —", style="bold magenta"))
             add(Text(effect.body, style="magenta"))
+        unseen = page_unseen(page)
+        if unseen:
+            add(Text("\n" + unseen, style="dim italic"))
         return body
 
     def _add_option(self, add: Any, marker: Any, option: bf.Option, width: int) -> None:

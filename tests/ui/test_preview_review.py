@@ -8,7 +8,7 @@ from opus_tui.app import OpusApp
 from opus_tui.services import booking_flow as bf
 from opus_tui.services.demo import demo_catalogue
 from opus_tui.widgets.preview import PageLines
-from tests.ui.helpers import settle
+from tests.ui.helpers import focus, settle
 from tests.ui.test_preview_pane import NOW, TODAY, demo_store, pane_of
 
 
@@ -54,3 +54,32 @@ async def test_wrapped_option_lines_stay_under_their_option(tmp_path: Path) -> N
         # the whole texts are still there, unwrapped, for scripts and tests
         assert "Sök lediga tider från alla kliniker i LUND" in pane.plain_text()
         assert "Våra behandlare: Olle Ohlsson, Lena Svensson – Tandhygienist" in pane.plain_text()
+
+
+async def test_avancerat_and_boka_vard_edits_show_in_the_pane(tmp_path: Path) -> None:
+    """Every tab's unsaved edit shows in the pane; the analytics script (Avancerat) and
+    'Publicera på Boka Vård' changed nothing there."""
+    url, _ = demo_store(tmp_path, any_clinic=False)
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = pane_of(app)
+        assert "webbanalys" not in pane.plain_text()
+        await pilot.press("8")  # Avancerat
+        await settle(pilot)
+        pane = pane_of(app)
+        await focus(pilot, "script")
+        await pilot.press(*"<script>x()</script>")
+        await settle(pilot)
+        assert "Sidan har ett webbanalys-script (Avancerat)" in pane.plain_text()
+        assert "Boka Vård" not in pane.plain_text()
+        await pilot.press("alt+4")  # Flexibilitet (from inside the field)
+        await settle(pilot)
+        pane = pane_of(app)
+        await focus(pilot, "general-publish_boka_vard")
+        await pilot.press("space")
+        await settle(pilot)
+        text = pane.plain_text()
+        assert "Tiderna publiceras även på Boka Vård" in text
+        assert "syns inte för patienten" in text
+        assert app.saved.advanced.analytics_script == ""  # nothing saved
