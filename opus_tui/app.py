@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.signal import Signal
 
@@ -552,20 +553,19 @@ class OpusApp(App[int]):
         if self.catalogue is None and self.plain is not None and self.plain.databases:
             # the first frame: the snapshot's rows, not yet a Catalogue
             when = self.plain.fetched_at
-            catalogue = "Katalog: ögonblicksbild" + (f" {when:%Y-%m-%d %H:%M}" if when else "")
+            catalogue = "Katalog: sparad" + (f" {when:%Y-%m-%d %H:%M}" if when else "")
         elif self.catalogue is None:
             catalogue = "Katalog: saknas"
         else:
-            source = {"database": "Opus-databas", "snapshot": "ögonblicksbild", "demo": "demo"}
+            source = {"database": "Opus-databas", "snapshot": "sparad", "demo": "demo"}
             when = self.catalogue.fetched_at
             age = f" {when:%Y-%m-%d %H:%M}" if when else ""
             catalogue = f"Katalog: {source.get(self.catalogue.source, self.catalogue.source)}{age}"
         catalogue = self._fetching or catalogue
-        # Most urgent first: at 80 columns the end of the line is cut off.
-        self.sub_title = (
-            f"{self.portal_state} · Butik: {self.store_state} · {catalogue} · "
-            f"{describe(self.store_url)}"
-        )
+        # Most urgent first: at 80 columns the end of the line is cut off. The store is named
+        # only when it is not simply open (its path comes last anyway).
+        store = "" if self.store_state == "öppen" else f"Butik: {self.store_state} · "
+        self.sub_title = f"{self.portal_state} · {store}{catalogue} · {describe(self.store_url)}"
         self.status_changed.publish(self.sub_title)
 
     # -- app lifecycle --------------------------------------------------------------------------
@@ -611,6 +611,10 @@ class OpusApp(App[int]):
         field, keys = help_lines(screen, screen.focused)
         title = f"Hjälp — {screen.tab.label}" if isinstance(screen, TabScreen) else "Hjälp"
         self.push_screen(HelpDialog(title, field, keys))
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header shows the status line alone (the app's name would take 11 of 80 columns)."""
+        return Content(sub_title or title)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, OpusCommandPalette):

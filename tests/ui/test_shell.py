@@ -36,9 +36,23 @@ async def test_header_names_store_and_catalogue(make_app, store_url: str) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert store_url.removeprefix("sqlite:///") in app.sub_title
-        assert "Butik: öppen" in app.sub_title
+        assert "Butik" not in app.sub_title  # named only when it is not simply open
         assert "Portal: ej konfigurerad" in app.sub_title
-        assert "Katalog: ögonblicksbild 2026-03-02 09:30" in app.sub_title
+        assert "Katalog: sparad 2026-03-02 09:30" in app.sub_title
+
+
+async def test_header_is_the_status_line_and_names_a_store_that_failed(tmp_path) -> None:
+    from textual.widgets._header import HeaderTitle
+
+    from tests.ui.conftest import FIXED_NOW, ui_catalogue
+
+    missing = tmp_path / "saknas" / "store.db"  # its directory does not exist
+    app = OpusApp(f"sqlite:///{missing}", catalogue=ui_catalogue(), clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.sub_title.startswith("Portal: ej kontrollerad · Butik: kan inte öppnas · ")
+        shown = str(app.screen.query_one(HeaderTitle).render())
+        assert shown.startswith("Portal: ")  # no "opus-tui — " before it
 
 
 async def test_palette_goes_to_tab(make_app) -> None:
