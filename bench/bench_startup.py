@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench import stats
-from bench.ptyterm import Condition, PtyApp, Screen, has_text
+from bench.ptyterm import Condition, PtyApp, Screen, has_text, lacks_text
 
 if TYPE_CHECKING:
     from opus_tui.store import Store
@@ -53,7 +53,7 @@ FIRST_TAB = ("Kliniker", "Välj klinik")
 DATA_TEXT = "OpusTandläkarna"
 WHOLE_TAB = ("Tillagda behandlare", "Lägg till")  # mounted after the first frame
 LARGE_DATA_TEXT = "Kedjetandvården 0001"
-STORE_OPEN = "Butik: öppen"  # the header once the full store is open
+STORE_OPENING = "Butik: öppnas"  # in the header until the full store is open
 TAB_KEYS = "23456789"  # from Kliniker through Konfiguration, then back with "1"
 TAB_LABELS = (
     "Kliniker",
@@ -210,7 +210,7 @@ def measure_rss(target: Target, cols: int, rows: int, visit_tabs: bool) -> float
     with PtyApp(target.command, cols=cols, rows=rows, cwd=ROOT) as app:
         app.wait_for(target.data or target.shown, timeout=120)
         if visit_tabs:
-            app.wait_for(has_text(STORE_OPEN), timeout=300)
+            app.wait_for(lacks_text(STORE_OPENING), timeout=300)  # the first frame said it
         app.settle(quiet=0.5, timeout=30)
         if visit_tabs:
             for key in [*TAB_KEYS, "1"]:
