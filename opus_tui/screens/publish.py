@@ -321,6 +321,8 @@ class PublishFlow:
         options = dict(self.app.portal_options)
         if background:  # tried again in OUTBOX_SECONDS anyway; never holds up quitting long
             options.setdefault("retry", RetryPolicy(attempts=2, timeout=10.0))
+        else:  # the technician waits: a portal that does not answer is soon taken as offline
+            options.setdefault("retry", RetryPolicy(attempts=3, timeout=15.0))
         with client_from_store(store, **options) as client:
             yield Publisher(store, client)
 

@@ -314,6 +314,32 @@ async def test_conflict_dialog_names_what_the_portal_changed_apart_from_ours(
     assert portal_config(emulator, name).flexibility.booking.hours_limit == 3
 
 
+async def test_a_portal_in_trouble_gives_the_offline_dialog_after_three_tries(
+    make_app: Callable[[], Any], prepared: Callable[[WebConfiguration], Store], emulator: Emulator
+) -> None:
+    """With the client's default retries (6 tries, backing off to 5 s) Publicera showed only
+    'Portal: jämför…' for 10–20 s before the offline dialog came."""
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    store = prepared(configuration(name, hours=2))
+    with PortalClient(emulator.url, KEY, retry=FAST) as client:
+        publisher = Publisher(store, client)
+        assert publisher.publish(publisher.prepare()).status == "published"
+    store.save_config(configuration(name, hours=7), summary="test")
+    app = make_app()
+    app.portal_options = {}  # the app's own retries, not the tests' quick ones
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        emulator.faults(ErrorRate=1.0)  # every API call answers 503
+        before = emulator.stats()["InjectedErrors"]
+        await pilot.press("f9")
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, PublishScreen), rounds=1500)
+        assert "utkorgen" in static_text(app, "#offline")
+        assert emulator.stats()["InjectedErrors"] - before == 3
+        await pilot.press("escape")
+        emulator.faults(ErrorRate=0)
+
+
 async def test_unreachable_portal_queues_and_the_background_sends_once(
     make_app: Callable[[], Any],
     prepared: Callable[[WebConfiguration], Store],
