@@ -25,6 +25,7 @@ from opus_tui.labels import GROUP_HELP, GROUP_LABEL, PUBLISHED_HELP, PUBLISHED_L
 from opus_tui.screens.base import TabScreen
 from opus_tui.services.clinic_catalogue import ClinicsByDatabase, catalogue_problems
 from opus_tui.widgets.field import FieldError
+from opus_tui.widgets.flat_list import OptionPool
 
 if TYPE_CHECKING:  # the first frame does not import pydantic (issue 8)
     from opus_tui.domain.catalogue import Catalogue, CatalogueClinic
@@ -128,6 +129,10 @@ class ClinicsScreen(TabScreen):
         self._filter = ""
         self._expanded: int | None = None  # compact mode: the clinic showing its practitioners
         self._practitioners_of: tuple[str | None, str | None] | None = None  # Behandlare's clinic
+        # the lists' options, reused while a row is unchanged: a rebuild measures only new rows
+        self._clinic_options = OptionPool()
+        self._practitioner_options = OptionPool()
+        self._published_options = OptionPool()
 
     # -- composition ----------------------------------------------------------------------------
     def compose_content(self) -> ComposeResult:
@@ -255,7 +260,7 @@ class ClinicsScreen(TabScreen):
                 haystack = f"{prompt} {clinic.clinic_id}".casefold()
                 if not all(w in haystack for w in words):
                     continue
-            options.append(Option(prompt, id=clinic.clinic_id))
+            options.append(self._clinic_options.option(prompt, clinic.clinic_id))
         clinic_list.set_options(options)
         clinic_list.border_subtitle = f"{len(options)} av {len(clinics)}"
         if options:
@@ -293,10 +298,8 @@ class ClinicsScreen(TabScreen):
             mark = "✓ " if p.practitioner_id in added else "  "
             title = f" — {p.title}" if p.title else ""
             options.append(
-                Option(
-                    f"{mark}{p.name}{title}",
-                    id=p.practitioner_id,
-                    disabled=p.practitioner_id in added,
+                self._practitioner_options.option(
+                    f"{mark}{p.name}{title}", p.practitioner_id, p.practitioner_id in added
                 )
             )
         practitioner_list.set_options(options)
@@ -443,7 +446,7 @@ class ClinicsScreen(TabScreen):
             head = _clinic_head(clinic, collapsed, gone or bool(lacking))
             if highlight == (ci, None):
                 target = len(options)
-            options.append(Option(head, id=f"c:{ci}"))
+            options.append(self._published_options.option(head, f"c:{ci}"))
             if not expanded:
                 continue
             for pi, p in enumerate(clinic.practitioners):
@@ -453,7 +456,7 @@ class ClinicsScreen(TabScreen):
                 row = Text(f"  • {p.name or p.practitioner_id}{title}")
                 if p.practitioner_id in lacking:
                     row.append("  ⚠ saknas i katalogen", style="bold")
-                options.append(Option(row, id=f"p:{ci}:{pi}"))
+                options.append(self._published_options.option(row, f"p:{ci}:{pi}"))
         published.set_options(options)
         published.border_title = f"{PUBLISHED_LABEL} ({count})"
         if options:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # the first frame does not import pydantic (issue 8)
     from opus_tui.domain.config import ClinicsSettings, PublishedClinic
     from opus_tui.domain.problems import Problem
 
+LACKING_KEPT = 4_000  # clinics whose lacking() result is kept
+
 
 class ClinicsByDatabase:
     """Clinics per database and practitioners per clinic, built once per catalogue."""
@@ -25,6 +27,9 @@ class ClinicsByDatabase:
         self.catalogue = catalogue
         self.demo = catalogue is not None and catalogue.source == "demo"
         self._clinic_keys: set[tuple[str, str]] | None = None  # made when first needed
+        # lacking() per added clinic object: an edit replaces only the clinics it changes, so
+        # the others are not checked again (id → the clinic, kept alive so its id stays its own)
+        self._lacking: dict[int, tuple[PublishedClinic, tuple[bool, frozenset[str]]]] = {}
         if catalogue is None:
             return
         self.databases = list(catalogue.databases)
@@ -42,21 +47,32 @@ class ClinicsByDatabase:
                 return clinic
         return None
 
-    def lacking(self, clinic: PublishedClinic) -> tuple[bool, set[str]]:
+    def lacking(self, clinic: PublishedClinic) -> tuple[bool, frozenset[str]]:
         """Whether this catalogue lacks an added clinic, and the ids of its added practitioners
         it lacks (or has as inactive). Only for databases it has, and not for the demo's: a
-        database that could not be read says nothing."""
+        database that could not be read says nothing. Kept per clinic object (a draft's
+        clinics are not changed in place: an edit makes new ones)."""
+        kept = self._lacking.get(id(clinic))
+        if kept is not None and kept[0] is clinic:
+            return kept[1]
+        if len(self._lacking) >= LACKING_KEPT:
+            self._lacking.clear()
+        found = self._find_lacking(clinic)
+        self._lacking[id(clinic)] = (clinic, found)
+        return found
+
+    def _find_lacking(self, clinic: PublishedClinic) -> tuple[bool, frozenset[str]]:
         if self.demo or clinic.database not in self.databases:
-            return False, set()
+            return False, frozenset()
         key = (clinic.database, clinic.clinic_id)
         if self._clinic_keys is None:
             self._clinic_keys = {
                 (c.database, c.clinic_id) for cs in self.clinics.values() for c in cs
             }
         if key not in self._clinic_keys:
-            return True, set()
+            return True, frozenset()
         there = {p.practitioner_id for p in self.practitioners.get(key, ())}
-        return False, {p.practitioner_id for p in clinic.practitioners} - there
+        return False, frozenset({p.practitioner_id for p in clinic.practitioners} - there)
 
     def missing(self, value: ClinicsSettings) -> tuple[list[str], list[str]]:
         """The added clinics, and the added practitioners, that this catalogue lacks."""

@@ -3,17 +3,22 @@
 Textual's OptionList measures every option when its options are set: it builds and keeps a
 wrapped visual per option and a line table, ≈ 2 KiB an option (≈ 18 MiB for a chain's 9 000
 practitioners). Here an option's height is known without measuring, so the line table is
-computed on demand and only the options drawn on screen get a visual."""
+computed on demand and only the options drawn on screen get a visual.
+
+``OptionPool`` hands out the same ``Option`` again for the same row: an option keeps its visual
+and the height measured at a width, so rebuilding a list (``set_options``, as Kliniker does on
+every edit) measures only the rows that changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import overload
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 
 class _Lines(Sequence[tuple[int, int]]):
@@ -100,3 +105,34 @@ def _width(prompt: object) -> int:
     if isinstance(prompt, Text):
         return prompt.cell_len
     return cell_len(str(prompt))
+
+
+class OptionPool:
+    """Options reused between rebuilds of one OptionList: the same id, prompt (text and styles)
+    and disabled state give the same ``Option`` object, with its visual and measured height.
+    Options not used by the latest rebuilds are dropped (``limit`` keeps memory bounded)."""
+
+    def __init__(self, limit: int = 4_000) -> None:
+        self._limit = limit
+        self._kept: dict[Hashable, Option] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def option(self, prompt: Text | str, id: str, disabled: bool = False) -> Option:
+        key = (id, disabled, *_signature(prompt))
+        option = self._kept.get(key)
+        if option is None or option.prompt != prompt:  # not kept, or its prompt was replaced
+            if len(self._kept) >= self._limit:
+                self._kept.clear()  # e.g. a new catalogue: start over
+            option = self._kept[key] = Option(prompt, id=id, disabled=disabled)
+        return option
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+def _signature(prompt: Text | str) -> tuple[Hashable, ...]:
+    if isinstance(prompt, Text):
+        return ("text", prompt.plain, str(prompt.style), tuple(prompt.spans), prompt.end)
+    return ("str", prompt)
