@@ -60,16 +60,20 @@ def run(args: argparse.Namespace) -> int:
     from opus_tui.services.publisher import (
         CHANGED_ELSEWHERE,
         Conflict,
+        Names,
         Publisher,
         by_tab,
         changed_elsewhere,
         client_from_store,
+        readable,
     )
 
-    def print_changes(changes: list[Change], indent: str = "") -> None:
+    def print_changes(conflict: Conflict, changes: list[Change], indent: str = "") -> None:
+        names = Names([conflict.local, conflict.portal], catalogue)
         for group in by_tab(changes):
             print(f"{indent}{group.tab}:")
             for change in group.changes:
+                change = readable(change, conflict.portal, conflict.local, names)
                 where = f"{change.label} ({change.item})" if change.item else change.label
                 if change.kind == "changed":
                     print(
@@ -84,17 +88,18 @@ def run(args: argparse.Namespace) -> int:
         on_portal, ours = conflict.split()
         if on_portal:
             print("Ändrat på portalen sedan jämförelsen (--overwrite tar bort det):")
-            print_changes(on_portal, "  ")
+            print_changes(conflict, on_portal, "  ")
             if ours:
                 print("Dina ändringar:")
-                print_changes(ours, "  ")
+                print_changes(conflict, ours, "  ")
         else:
-            print_changes(ours)
+            print_changes(conflict, ours)
         print("Inget skrevs över. Granska och kör sedan: opus-tui publish --overwrite")
 
     quiet_retries()
     with open_store(args) as store:
         image_root = Path(args.images) if args.images else None
+        catalogue = store.load_catalogue(with_times=False)  # names for practitioner ids
         try:
             with client_from_store(store) as client:
                 publisher = Publisher(store, client, image_root)
@@ -109,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
                 elsewhere = changed_elsewhere(store, plan)
                 if elsewhere:
                     print(f"notering: {CHANGED_ELSEWHERE}")
-                for line in plan.describe():
+                for line in plan.describe(Names([plan.local, plan.portal], catalogue)):
                     print(line)
                 for note in plan.notes:
                     print(f"notering: {note}")

@@ -19,10 +19,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from pydantic import BaseModel
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -32,12 +30,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from opus_tui.domain.config import PORTAL_DOMAIN, WebConfiguration
-from opus_tui.domain.diff import Change, item_key, show_value
+from opus_tui.domain.diff import Change, show_value
 
 if TYPE_CHECKING:
     from opus_tui.app import OpusApp
-    from opus_tui.domain.catalogue import Catalogue
-    from opus_tui.services.publisher import Conflict, Outcome, Publisher, PublishPlan, TabChanges
+    from opus_tui.services.publisher import (
+        Conflict,
+        Names,
+        Outcome,
+        Publisher,
+        PublishPlan,
+        TabChanges,
+    )
 
 OUTBOX_SECONDS = 30.0
 
@@ -50,72 +54,7 @@ PublishScreen .note, ConflictScreen .note { color: $text-warning; margin-bottom:
 """
 
 
-# --- readable changes --------------------------------------------------------------------------
-
-
-class Names:
-    """Practitioner and clinic names for the ids ``domain.diff`` uses as item names."""
-
-    def __init__(self, configs: list[WebConfiguration], catalogue: Catalogue | None) -> None:
-        self.people: dict[tuple[str, str], str] = {}
-        self.clinics: dict[tuple[str, str], str] = {}
-        if catalogue is not None:
-            for p in catalogue.practitioners:
-                self.people.setdefault((p.database, p.practitioner_id), p.name)
-            for c in catalogue.clinics:
-                self.clinics.setdefault((c.database, c.clinic_id), c.name)
-        for config in configs:
-            for clinic in config.clinics.published:
-                if clinic.name:
-                    self.clinics[(clinic.database, clinic.clinic_id)] = clinic.name
-                for person in clinic.practitioners:
-                    if person.name:
-                        self.people[(clinic.database, person.practitioner_id)] = person.name
-
-    def person(self, database: str, practitioner_id: str) -> str:
-        return self.people.get((database, practitioner_id), f"{practitioner_id} ({database})")
-
-    def clinic(self, database: str, clinic_id: str) -> str:
-        return self.clinics.get((database, clinic_id), f"{clinic_id} ({database})")
-
-    def item(self, model: BaseModel) -> str | None:
-        """A readable name for a list item without a name of its own."""
-        name = getattr(model, "name", "")
-        if isinstance(name, str) and name:
-            return None
-        database = str(getattr(model, "database", ""))
-        practitioner = getattr(model, "practitioner_id", None)
-        clinic = getattr(model, "clinic_id", None)
-        if practitioner is not None and clinic is not None:
-            return f"{self.person(database, practitioner)}, {self.clinic(database, clinic)}"
-        if practitioner is not None:
-            return self.person(database, practitioner)
-        if clinic is not None:
-            return self.clinic(database, clinic)
-        return None
-
-
-def _item_model(change: Change, old: BaseModel, new: BaseModel) -> BaseModel | None:
-    """The list item a change is about (removed items are found in ``old``)."""
-    obj: Any = old if change.kind == "removed" else new
-    found: BaseModel | None = None
-    for part in change.path:
-        try:
-            obj = obj[part] if isinstance(part, int) else getattr(obj, part)
-        except (AttributeError, IndexError, TypeError):
-            break
-        if isinstance(obj, BaseModel) and item_key(obj) is not None:
-            found = obj
-    return found
-
-
-def readable(change: Change, old: BaseModel, new: BaseModel, names: Names) -> Change:
-    """``change`` with its item named by people and clinics instead of ids."""
-    model = _item_model(change, old, new)
-    if model is None:
-        return change
-    name = names.item(model)
-    return replace(change, item=name) if name else change
+# --- readable changes (names: services.publisher.Names) ------------------------------------------
 
 
 def plan_lines(groups: list[TabChanges], describe: Callable[[Change], str]) -> Text:
@@ -197,6 +136,8 @@ class PublishScreen(ModalScreen[bool]):
             if plan.claim_needed:
                 yield Static(f"Underdomänen {plan.subdomain} reserveras på portalen.", markup=False)
             if plan.changes:
+                from opus_tui.services.publisher import readable
+
                 yield Label("Det här ändras på bokningssidan:")
                 with VerticalScroll(id="changes"):
                     yield Static(
@@ -269,7 +210,7 @@ class ConflictScreen(ModalScreen[bool]):
 
     def _both_sides(self) -> Text:
         """The portal's own changes (since the plan read it) apart from ours, when known."""
-        from opus_tui.services.publisher import by_tab
+        from opus_tui.services.publisher import by_tab, readable
 
         conflict = self.conflict
 
@@ -358,6 +299,8 @@ class PublishFlow:
         self.app.call_from_thread(self.app.set_portal_state, f"Portal: {label}")
 
     def _names(self, configs: list[WebConfiguration]) -> Names:
+        from opus_tui.services.publisher import Names
+
         return Names(configs, self.app.catalogue)
 
     # -- Publicera ----------------------------------------------------------------------------

@@ -27,15 +27,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import BaseModel
+
 from opus_tui.domain import WebConfiguration, section_label
 from opus_tui.domain.config import PORTAL_DOMAIN
-from opus_tui.domain.diff import Change, diff
+from opus_tui.domain.diff import Change, diff, item_key
 from opus_tui.errors import UserError
 from opus_tui.services import wire
 from opus_tui.services import wire_models as wm
 from opus_tui.services.portal import UNREACHABLE_MESSAGE, PortalClient, PortalError
 
 if TYPE_CHECKING:
+    from opus_tui.domain.catalogue import Catalogue
     from opus_tui.store.repository import Publication, Store
 
 log = logging.getLogger(__name__)
@@ -96,8 +99,9 @@ class PublishPlan:
     def by_tab(self) -> list[TabChanges]:
         return by_tab(self.changes)
 
-    def describe(self) -> list[str]:
-        """Readable Swedish lines, grouped by tab."""
+    def describe(self, names: Names | None = None) -> list[str]:
+        """Readable Swedish lines, grouped by tab; with ``names``, practitioners and clinics by
+        name instead of id (as Publicera's dialog shows them)."""
         lines: list[str] = []
         if self.claim_needed:
             lines.append(f"Underdomänen {self.subdomain} reserveras på portalen.")
@@ -105,7 +109,10 @@ class PublishPlan:
             lines.append("Portalen nås inte: jämfört med senast publicerade version.")
         for group in self.by_tab():
             lines.append(f"{group.tab}:")
-            lines.extend(f"  {line}" for line in group.lines())
+            for change in group.changes:
+                if names is not None:
+                    change = readable(change, self.portal, self.local, names)
+                lines.append(f"  {change.describe()}")
         if self.other_changes:
             lines.append("Uppgifter från Opus-databasen (t.ex. klinikadresser) uppdateras.")
         if not self.has_changes:
@@ -150,6 +157,74 @@ class Outcome:
     etag: str | None = None
     conflict: Conflict | None = None
     sent: int = 0  # publications applied in this call
+
+
+# --- readable changes ---------------------------------------------------------------------------
+
+
+class Names:
+    """Practitioner and clinic names for the ids ``domain.diff`` uses as item names."""
+
+    def __init__(self, configs: list[WebConfiguration], catalogue: Catalogue | None) -> None:
+        self.people: dict[tuple[str, str], str] = {}
+        self.clinics: dict[tuple[str, str], str] = {}
+        if catalogue is not None:
+            for p in catalogue.practitioners:
+                self.people.setdefault((p.database, p.practitioner_id), p.name)
+            for c in catalogue.clinics:
+                self.clinics.setdefault((c.database, c.clinic_id), c.name)
+        for config in configs:
+            for clinic in config.clinics.published:
+                if clinic.name:
+                    self.clinics[(clinic.database, clinic.clinic_id)] = clinic.name
+                for person in clinic.practitioners:
+                    if person.name:
+                        self.people[(clinic.database, person.practitioner_id)] = person.name
+
+    def person(self, database: str, practitioner_id: str) -> str:
+        return self.people.get((database, practitioner_id), f"{practitioner_id} ({database})")
+
+    def clinic(self, database: str, clinic_id: str) -> str:
+        return self.clinics.get((database, clinic_id), f"{clinic_id} ({database})")
+
+    def item(self, model: BaseModel) -> str | None:
+        """A readable name for a list item without a name of its own."""
+        name = getattr(model, "name", "")
+        if isinstance(name, str) and name:
+            return None
+        database = str(getattr(model, "database", ""))
+        practitioner = getattr(model, "practitioner_id", None)
+        clinic = getattr(model, "clinic_id", None)
+        if practitioner is not None and clinic is not None:
+            return f"{self.person(database, practitioner)}, {self.clinic(database, clinic)}"
+        if practitioner is not None:
+            return self.person(database, practitioner)
+        if clinic is not None:
+            return self.clinic(database, clinic)
+        return None
+
+
+def _item_model(change: Change, old: BaseModel, new: BaseModel) -> BaseModel | None:
+    """The list item a change is about (removed items are found in ``old``)."""
+    obj: Any = old if change.kind == "removed" else new
+    found: BaseModel | None = None
+    for part in change.path:
+        try:
+            obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+        except (AttributeError, IndexError, TypeError):
+            break
+        if isinstance(obj, BaseModel) and item_key(obj) is not None:
+            found = obj
+    return found
+
+
+def readable(change: Change, old: BaseModel, new: BaseModel, names: Names) -> Change:
+    """``change`` with its item named by people and clinics instead of ids."""
+    model = _item_model(change, old, new)
+    if model is None:
+        return change
+    name = names.item(model)
+    return replace(change, item=name) if name else change
 
 
 def client_from_store(store: Store, **kwargs: Any) -> PortalClient:
@@ -350,6 +425,9 @@ class Publisher:
             if path_text.startswith(("https://", "http://")):
                 media[path_text] = path_text
                 continue
+            if mode == "dry":
+                # nothing is sent, but a file the real publication would refuse is named now
+                self._image_bytes(path_text, photo=clinician is not None)
             if mode != "upload":
                 if path_text in known:
                     media[path_text] = known[path_text]
@@ -385,7 +463,11 @@ class Publisher:
             )
         except images.ImageError as exc:
             what = "Profilbilden" if photo else "Logotypen"
-            raise PublishError(f"{what} {path.name} kan inte publiceras: {exc}") from None
+            # a missing file: where a relative path was looked for (--images)
+            looked = str(path.absolute())
+            missing = not path.is_file() and looked != path_text
+            where = f"{path_text} ({looked})" if missing else path_text
+            raise PublishError(f"{what} {where} kan inte publiceras: {exc}") from None
         content_type = _sniff(fitted.data)
         if content_type is None:  # fit_* only writes PNG or JPEG
             raise PublishError(f"Bilden {path.name} kan inte publiceras.")

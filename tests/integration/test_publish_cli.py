@@ -8,6 +8,8 @@ import uuid
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import pytest
+
 from opus_tui.cli import main
 from opus_tui.domain import ConnectionSettings, PortalAccount
 from opus_tui.domain import config as dc
@@ -107,3 +109,42 @@ def test_after_a_conflict_plain_publish_still_overwrites_nothing(tmp_path: Path)
         with PortalClient(emulator.url, KEY, retry=FAST) as client:
             flex = client.get_configuration(name).value.Subdomain.FlexibilitySettings
         assert flex.HourBeforModifyBookingClosing == 4
+
+
+def test_dry_run_names_people_and_checks_the_photos_as_publishing_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The dry run listed practitioners by id ('Opus Malmö/11') where Publicera names them, and
+    said nothing about a photo file the real run then refused."""
+    name = f"foto-{uuid.uuid4().hex[:8]}"
+    path = tmp_path / "ours.sqlite"
+    images = tmp_path / "bilder"
+    images.mkdir()
+    from PIL import Image
+
+    Image.new("RGB", (300, 400), (180, 120, 90)).save(images / "olle.png")
+    elsewhere = tmp_path / "annan"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # relative photo paths start here without --images
+    with running_emulator(api_keys=[KEY], seed=7) as emulator:
+        with open_store(str(path)) as store:
+            store.save_connections(ConnectionSettings(account=PortalAccount(url=emulator.url)))
+            store.set_secret(API_KEY_SECRET, KEY)
+            store.save_config(configuration(name, 1), summary="test")
+        assert publish(path)[0] == 0
+        with open_store(str(path)) as store:
+            store.save_config(configuration(name, 1, photo="olle.png"), summary="foto")
+        capsys.readouterr()
+
+        code, out = publish(path, "--dry-run")
+        assert code == 2  # refused as the real publication would be
+        err = capsys.readouterr().err
+        assert "Profilbilden olle.png" in err
+        assert str(elsewhere / "olle.png") in err  # where it was looked for
+
+        code, out = publish(path, "--dry-run", "--images", str(images))
+        assert code == 0
+        assert "Bild och text per behandlare: Olle Ohlsson tillagd" in out
+        assert "Opus Malmö/11" not in out
+        code, out = publish(path, "--images", str(images))
+        assert code == 0 and "Publicerat" in out
