@@ -251,7 +251,11 @@ class PreviewPane(Widget, can_focus=True):
         Binding("down", "move(1)", "Ned", show=False, id="preview.down", tooltip="Nästa val"),
         Binding("enter", "choose", "Välj", id="preview.choose", tooltip="Välj som patienten gör"),
         Binding(
-            "backspace,left", "back", "Tillbaka", id="preview.back", tooltip="Ett steg tillbaka"
+            "backspace,left",
+            "back",
+            "Tillbaka",
+            id="preview.back",
+            tooltip="Ett steg tillbaka (⌫ eller ←)",
         ),
         # Escape leaves the preview (never steps back): one of these two applies (check_action)
         Binding(
@@ -287,6 +291,11 @@ class PreviewPane(Widget, can_focus=True):
     def __init__(self, *, id: str | None = "preview-pane", classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = "Förhandsgranskning"
+        # the help line and F1 for the pane itself
+        self.tooltip = (
+            "Bokningssidan som patienten ser den, med osparade ändringar: ↑↓ och Enter väljer, "
+            "⌫/← går tillbaka, r börjar om, ? förklarar, Esc lämnar förhandsvisningen."
+        )
         self._own_choices = bf.Choices()
         self._painted_choices: bf.Choices | None = None
         self.page: bf.Page | None = None

@@ -117,3 +117,19 @@ async def test_escape_follows_the_width_when_the_terminal_is_resized(tmp_path: P
         await settle(pilot)
         assert app.focused is field
         assert pane.display
+
+
+async def test_help_names_both_back_keys_and_what_the_pane_is(tmp_path: Path) -> None:
+    from opus_tui.screens.help import help_lines
+
+    url, _ = demo_store(tmp_path, any_clinic=False)
+    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        pane = pane_of(app)
+        assert app.focused is pane
+        field, rows = help_lines(app.screen, pane)
+        assert "Esc lämnar förhandsvisningen" in field  # it said: Inget fält markerat
+        assert any("←" in what for _, what in rows), rows
