@@ -87,7 +87,28 @@ OURS_HEADING = "Dina ändringar"
 # --- dialogs -----------------------------------------------------------------------------------
 
 
-class PublishScreen(ModalScreen[bool]):
+class _FitsTheScreen(ModalScreen[bool]):
+    """A dialog whose list of changes gives up rows when the notes above it leave too few for
+    the buttons (80×24 with unsaved tabs and a portal changed elsewhere: they fell off)."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        for changes in self.query("#changes"):
+            changes.styles.max_height = None  # the stylesheet's, then fitted again
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        box = self.query_one("#dialog-box")
+        buttons = self.query_one("#dialog-buttons")
+        over = buttons.region.bottom - box.content_region.bottom
+        for changes in self.query("#changes"):
+            if over > 0:
+                changes.styles.max_height = max(3, changes.outer_size.height - over)
+
+
+class PublishScreen(_FitsTheScreen):
     """The changes the publication makes; Publicera / Avbryt (Escape)."""
 
     DEFAULT_CSS = DIALOG_CSS
@@ -165,6 +186,7 @@ class PublishScreen(ModalScreen[bool]):
                 yield Button("Avbryt", id="cancel")
 
     def on_mount(self) -> None:
+        super().on_mount()
         button = self.query_one("#publish" if self.plan.has_changes else "#cancel", Button)
         button.focus()
 
@@ -176,7 +198,7 @@ class PublishScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ConflictScreen(ModalScreen[bool]):
+class ConflictScreen(_FitsTheScreen):
     """412: both sides per setting. Skriv över (explicit) / Avbryt (Escape, the default)."""
 
     DEFAULT_CSS = DIALOG_CSS
@@ -229,6 +251,7 @@ class ConflictScreen(ModalScreen[bool]):
         return text
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#cancel", Button).focus()
 
     @on(Button.Pressed)

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -427,3 +428,47 @@ def test_snapshot_dialogs(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_the_buttons_stay_on_an_80x24_screen_under_long_notes(tmp_path: Path) -> None:
+    """Unsaved tabs, a portal changed elsewhere and Opus data to update: at 80×24 Publicera and
+    Avbryt fell below the screen (the list kept its 35vh)."""
+    from opus_tui.app import OpusApp
+    from opus_tui.domain.diff import diff
+    from opus_tui.services.publisher import Names, PublishPlan
+    from tests.ui.test_preview_pane import NOW, demo_store
+
+    url, local = demo_store(tmp_path, any_clinic=False)
+    portal = WebConfiguration()
+    name = local.subdomain.name
+    plan = PublishPlan(
+        subdomain=name,
+        base_etag='"1-a"',
+        body=wire.empty_configuration(name, uuid.uuid4()),
+        media={},
+        portal=portal,
+        local=local,
+        changes=diff(portal, local),
+        other_changes=True,
+    )
+    unsaved = ["Kliniker", "Flexibilitet", "Media", "E-post"]
+    app = OpusApp(url, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(PublishScreen(plan, Names([local, portal], None), unsaved, True))
+        await settle(pilot)
+        screen = app.screen
+        for button in ("#publish", "#cancel"):
+            assert screen.region.contains_region(screen.query_one(button).region), button
+        changes = screen.query_one("#changes")
+        assert changes.size.height >= 1
+        await pilot.resize_terminal(120, 40)  # room again: the list grows back
+        await settle(pilot)
+        assert changes.outer_size.height > 8
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        for button in ("#publish", "#cancel"):
+            assert screen.region.contains_region(screen.query_one(button).region), button
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, PublishScreen)
