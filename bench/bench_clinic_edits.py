@@ -1,0 +1,161 @@
+"""Kliniker's edits with a large chain: time per keystroke that changes Tillagda behandlare.
+
+The same synthetic chains as ``bench_clinic_switch`` — 300 clinics × 30 practitioners, every
+one added (9,000 rows: Tillagda behandlare shows one clinic's practitioners at a time) against
+3 × 30 (90 rows, all shown), measured in the same run, in the real app headless (Pilot, 80×24).
+A step is one key press until the app is idle again (workers done, screen repainted):
+
+- *group keystroke*: a character typed into (or erased from) Grupp for the first clinic;
+- *open clinic*: End / Home in Tillagda behandlare, which opens the last / first clinic (on the
+  large chain a rebuild of the list; on the small one a cursor move);
+- *remove*: Del on an added practitioner of the first clinic;
+- *add all*: ctrl+a in Behandlare, adding that practitioner back.
+
+Every edit is followed by the draft's check (the clinics section is validated whole: ≈ 10 ms
+quiet for 9,000 practitioners, ``domain.problems.section_errors``) and, every two or three
+edits on the large chain, a full cycle collection over the catalogue and draft (≈ 110 ms here):
+a step's time is bimodal, and its median depends on where the collections fall. Rows:
+wall-clock ms (including Pilot's wait for idle), the main thread's CPU ms (``*_cpu``), and
+``clinic_edit_gc``: the cycle collector's ms per step, all steps (median: the mean per step).
+
+Environment: BENCH_CLINIC_EDIT_ROUNDS (default 8).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import stats
+from opus_tui.domain.catalogue import Catalogue
+
+
+def _catalogue(clinics: int, practitioners: int) -> Catalogue:
+    from dataclasses import replace
+
+    from opus_tui.services.demo import chain_catalogue, generate_chain
+
+    # as fetched from Opus: the catalogue check (⚠ rows) runs, as for a real chain
+    chain = chain_catalogue(generate_chain(clinics, practitioners, 1, seed=20261127))
+    return replace(chain, source="snapshot")
+
+
+class _Session:
+    """One app under Pilot: steps timed until idle, with the cycle collector's time."""
+
+    def __init__(self, app: Any, pilot: Any) -> None:
+        self.app, self.pilot = app, pilot
+        self.found: dict[str, list[float]] = {}
+        self._collecting = [0.0, 0.0]  # started at, ms so far
+
+    def collector(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._collecting[0] = time.perf_counter()
+        else:
+            self._collecting[1] += (time.perf_counter() - self._collecting[0]) * 1000
+
+    async def settle(self) -> None:
+        await self.pilot.pause()
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+    async def focus(self, widget_id: str) -> None:
+        self.app.screen.query_one(f"#{widget_id}").focus()
+        await self.settle()
+
+    async def step(self, name: str, key: str) -> None:
+        collected = self._collecting[1]
+        began, cpu = time.perf_counter(), time.thread_time()
+        await self.pilot.press(key)
+        await self.settle()
+        found = self.found
+        found.setdefault(f"{name}_cpu", []).append((time.thread_time() - cpu) * 1000)
+        found.setdefault(name, []).append((time.perf_counter() - began) * 1000)
+        found.setdefault("gc", []).append(self._collecting[1] - collected)
+
+
+async def _measure(catalogue: Catalogue, store: Path, rounds: int) -> dict[str, list[float]]:
+    from opus_tui.app import OpusApp
+    from opus_tui.services.demo import published_clinics
+    from opus_tui.store import Store
+
+    with Store.open(f"sqlite:///{store}") as opened:
+        opened.save_section("clinics", published_clinics(catalogue))
+    app = OpusApp(f"sqlite:///{store}", catalogue=catalogue)
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = _Session(app, pilot)
+        gc.callbacks.append(session.collector)
+        try:
+            await _steps(session, rounds)
+        finally:
+            gc.callbacks.remove(session.collector)
+    return session.found
+
+
+async def _steps(session: _Session, rounds: int) -> None:
+    pilot = session.pilot
+    await session.settle()
+    await session.focus("clinic-list")
+    await pilot.press("home")  # Behandlare: the first clinic's
+    await session.focus("published")
+    await pilot.press("home")
+    await session.settle()
+    for _ in range(rounds):
+        await session.step("open_clinic", "end")
+        await session.step("open_clinic", "home")
+    await session.focus("group")
+    for i in range(rounds * 2):
+        await session.step("group_keystroke", "backspace" if i % 2 else "x")
+    for _ in range(rounds):
+        await session.focus("published")
+        await pilot.press("home", "down")  # the first clinic's first practitioner
+        await session.settle()
+        await session.step("remove", "delete")
+        await session.focus("practitioner-list")
+        await session.step("add_all", "ctrl+a")
+
+
+def run() -> list[dict[str, Any]]:
+    rounds = int(os.environ.get("BENCH_CLINIC_EDIT_ROUNDS", "8"))
+    tmp = Path(tempfile.mkdtemp(prefix="opus-bench-clinic-edits-"))
+    large = _catalogue(300, 30)
+    small = _catalogue(3, 30)
+    # Alternate small/large twice; keep the second (warm) measurement of each.
+    results: dict[str, dict[str, list[float]]] = {}
+    for n, (label, catalogue) in enumerate((("small", small), ("large", large)) * 2):
+        results[label] = asyncio.run(_measure(catalogue, tmp / f"{label}{n}.db", rounds))
+    large_gc, small_gc = results["large"]["gc"], results["small"]["gc"]
+    rows = [
+        stats.make_row(
+            "clinic_edit_gc_300x30",
+            "ms",
+            statistics.fmean(large_gc),
+            stats.p95(large_gc),
+            "clinic_edit_gc_3x30",
+            statistics.fmean(small_gc),
+        )
+    ]
+    for name in ("group_keystroke", "open_clinic", "remove", "add_all"):
+        for key in (name, f"{name}_cpu"):
+            rows.append(
+                stats.row(
+                    f"clinic_{key}_300x30",
+                    "ms",
+                    results["large"][key],
+                    f"clinic_{key}_3x30",
+                    results["small"][key],
+                )
+            )
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row, file=sys.stdout)
