@@ -63,16 +63,32 @@ def first_frame_clinics(app: Any) -> tuple[list[Option], int]:
 
 
 class ClinicList(OptionList):
-    """Välj klinik: typing a letter here continues in the filter above (digits switch tabs)."""
+    """Välj klinik: typing a letter here continues in the filter above (digits switch tabs).
+    Keys typed after that letter before the filter has the focus (a fast typist, a busy app)
+    go to the filter too: "kedje 012" is not cut at the space."""
+
+    _to_filter = False  # a letter went to the filter; the focus is on its way there
 
     def on_key(self, event: events.Key) -> None:
         character = event.character
-        boxes = self.screen.query("#clinic-filter").results(Input)
-        if character and character.isalpha() and (box := next(boxes, None)) is not None:
-            event.stop()
-            event.prevent_default()
-            box.focus()
-            box.insert_text_at_cursor(character)
+        if not character or not (
+            character.isalpha() or (self._to_filter and character.isprintable())
+        ):
+            return
+        box = next(self.screen.query("#clinic-filter").results(Input), None)
+        if box is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self._to_filter = True
+        box.focus()
+        box.insert_text_at_cursor(character)
+
+    def on_focus(self) -> None:
+        self._to_filter = False
+
+    def on_blur(self) -> None:
+        self._to_filter = False
 
 
 class PractitionerList(OptionList):
