@@ -83,11 +83,12 @@ class ClinicsByDatabase:
             gone, people = self.lacking(clinic)
             if gone:
                 clinics.append(f"{where} ({clinic.database})")
-            practitioners += [
-                f"{p.name or p.practitioner_id} på {where}"
-                for p in clinic.practitioners
-                if p.practitioner_id in people
-            ]
+            if people:  # most clinics lack no one: their practitioners are not walked
+                practitioners += [
+                    f"{p.name or p.practitioner_id} på {where}"
+                    for p in clinic.practitioners
+                    if p.practitioner_id in people
+                ]
         return clinics, practitioners
 
 
