@@ -277,10 +277,22 @@ class MediaScreen(TabScreen):
                 self._set("branding", "colour", event.value.strip())
                 self._show_colour(event.value.strip())
             case "logo":
-                self._set("branding", "logo", event.value.strip())
-                self._check_logo(event.value.strip())
+                logo = content_checks.typed_image_path(
+                    event.value, self.current_value().branding.logo
+                )
+                self._set("branding", "logo", logo)
+                self._check_logo(logo)
             case _:
                 pass
+
+    @on(Input.Blurred, "#logo")
+    @on(Input.Submitted, "#logo")
+    def _logo_left(self) -> None:
+        self._show_stored_logo()
+
+    def _show_stored_logo(self) -> None:
+        """The logo field shows the path as stored (absolute once typed)."""
+        self._set_input("logo", self.current_value().branding.logo)
 
     @on(Select.Changed, "#clinic")
     def _clinic_picked(self, event: Select.Changed) -> None:
@@ -354,8 +366,7 @@ class MediaScreen(TabScreen):
             self.query_one("#logo-info", Static).update("Högst 200 kB och 1000×400 bildpunkter.")
             view.set_source(None)
             return
-        path = Path(raw).expanduser()
-        self._fit_logo(path)
+        self._fit_logo(content_checks.expanded(raw))
 
     @work(thread=True, exclusive=True, group="logo", exit_on_error=False)
     def _fit_logo(self, path: Path) -> None:
@@ -384,7 +395,7 @@ class MediaScreen(TabScreen):
 
     def _logo_checked(self, raw: str, problem: str | None, info: str, data: bytes | None) -> None:
         current = self.current_value().branding.logo
-        if str(Path(current).expanduser()) != raw:
+        if str(content_checks.expanded(current)) != raw:
             return
         self.logo_problem, self.logo_info = problem, info
         self.query_one("#logo-info", Static).update(info or (problem or ""))
@@ -417,8 +428,11 @@ class MediaScreen(TabScreen):
         return problem.of(clinic.name if clinic else key[1])
 
     def action_save(self) -> None:
-        """A refused Spara shows the clinic whose own text has the first error, at its field."""
+        """A refused Spara shows the clinic whose own text has the first error, at its field.
+        The logo field shows the path as stored (absolute) even while it has the focus."""
         errors = [p for p in self.section_problems() if p.is_error] if self.started else []
+        if self.started:
+            self._show_stored_logo()
         key = self._per_clinic_key(errors[0]) if errors else None
         if key is not None and key != self.clinic:
             self.clinic = key

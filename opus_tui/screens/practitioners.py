@@ -26,6 +26,7 @@ from opus_tui.domain.fields import label_of, max_length_of
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.screens.consent import ConsentScreen
+from opus_tui.services.content_checks import expanded, typed_image_path
 from opus_tui.widgets.field import FieldError, FieldLabel
 from opus_tui.widgets.flat_list import FlatOptionList
 from opus_tui.widgets.image_view import ImageView
@@ -43,7 +44,7 @@ def photo_info(reference: str) -> str:
     """The chosen file's name and size, in words."""
     if not reference.strip():
         return "Ingen bild vald."
-    path = Path(reference).expanduser()
+    path = expanded(reference.strip())
     try:
         size = path.stat().st_size
     except OSError:
@@ -263,8 +264,33 @@ class PractitionersScreen(TabScreen):
 
     @on(Input.Changed, "#photo")
     def _photo_changed(self, event: Input.Changed) -> None:
-        self._edit_profile(photo=event.value.strip())
-        self._show_photo(event.value)
+        photo = typed_image_path(event.value, self._stored_photo())
+        self._edit_profile(photo=photo)
+        self._show_photo(photo)
+
+    @on(Input.Blurred, "#photo")
+    @on(Input.Submitted, "#photo")
+    def _photo_left(self) -> None:
+        self._show_stored_photo()
+
+    def _stored_photo(self) -> str:
+        profile = self.current_value().profile(*self.chosen) if self.chosen else None
+        return profile.photo if profile else ""
+
+    def _show_stored_photo(self) -> None:
+        """The photo field shows the path as stored (absolute once typed)."""
+        if self.chosen is None:
+            return
+        stored = self._stored_photo()
+        photo = self.query_one("#photo", Input)
+        if photo.value != stored:
+            with self.prevent(Input.Changed):
+                photo.value = stored
+
+    def action_save(self) -> None:
+        if self.started:
+            self._show_stored_photo()
+        super().action_save()
 
     @on(Input.Changed, "#text")
     def _text_changed(self, event: Input.Changed) -> None:
@@ -273,7 +299,7 @@ class PractitionersScreen(TabScreen):
 
     def _show_photo(self, reference: str) -> None:
         self.query_one("#photo-info", Static).update(photo_info(reference))
-        path = Path(reference.strip()).expanduser() if reference.strip() else None
+        path = expanded(reference.strip()) if reference.strip() else None
         shown = path if path is not None and path.is_file() else None
         view = self.query_one("#photo-view", ImageView)
         fit = self.query_one("#photo-fit", Static)
@@ -313,7 +339,7 @@ class PractitionersScreen(TabScreen):
 
     @on(Button.Pressed, "#browse")
     def _browse(self) -> None:
-        current = Path(self.query_one("#photo", Input).value.strip() or ".").expanduser()
+        current = expanded(self.query_one("#photo", Input).value.strip() or ".")
         start = (
             current.parent if current.is_file() else (current if current.is_dir() else Path.cwd())
         )
