@@ -285,6 +285,11 @@ class MediaScreen(TabScreen):
             case _:
                 pass
 
+    def on_screen_suspend(self) -> None:
+        if self.started:  # another tab: the focus comes back to the field, not through it
+            self._show_stored_logo()
+        super().on_screen_suspend()
+
     @on(Input.Blurred, "#logo")
     @on(Input.Submitted, "#logo")
     def _logo_left(self) -> None:

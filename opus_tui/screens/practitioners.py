@@ -156,6 +156,11 @@ class PractitionersScreen(TabScreen):
             self._fill_people()
         super().on_screen_resume()
 
+    def on_screen_suspend(self) -> None:
+        if self.started:  # another tab: the focus comes back to the field, not through it
+            self._show_stored_photo()
+        super().on_screen_suspend()
+
     # -- the list of practitioners --------------------------------------------------------------
     def load(self, value: Any) -> None:
         assert isinstance(value, PractitionerSettings)
