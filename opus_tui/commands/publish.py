@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         by_tab,
         changed_elsewhere,
         client_from_store,
+        published_from_here,
         readable,
     )
 
@@ -114,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
                 elsewhere = changed_elsewhere(store, plan)
                 if elsewhere:
                     print(f"notering: {CHANGED_ELSEWHERE}")
-                for line in plan.describe(Names([plan.local, plan.portal], catalogue)):
+                here = published_from_here(store, plan) if elsewhere else None
+                for line in plan.describe(Names([plan.local, plan.portal], catalogue), here):
                     print(line)
                 for note in plan.notes:
                     print(f"notering: {note}")

@@ -82,6 +82,7 @@ def conflict_line(change: Change) -> str:
 
 THEIRS_HEADING = "Ändrat på portalen – Skriv över tar bort det"
 OURS_HEADING = "Dina ändringar"
+ELSEWHERE_HEADING = "Ändrat på portalen av någon annan – Publicera tar bort det"
 
 
 # --- dialogs -----------------------------------------------------------------------------------
@@ -117,13 +118,40 @@ class PublishScreen(_FitsTheScreen):
     ]
 
     def __init__(
-        self, plan: PublishPlan, names: Names, unsaved: list[str], changed_elsewhere: bool = False
+        self,
+        plan: PublishPlan,
+        names: Names,
+        unsaved: list[str],
+        changed_elsewhere: bool = False,
+        published_here: WebConfiguration | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.plan = plan
         self.names = names
         self.unsaved = unsaved
         self.changed_elsewhere = changed_elsewhere
+        # what this store last published: the others' changes since are listed apart
+        self.published_here = published_here
+
+    def _change_text(self) -> Text:
+        from opus_tui.services.publisher import by_tab, readable, split_changes
+
+        plan = self.plan
+
+        def line(change: Change) -> str:
+            return readable(change, plan.portal, plan.local, self.names).describe()
+
+        base = self.published_here if self.changed_elsewhere else None
+        on_portal, ours = split_changes(plan.changes, base, plan.portal) if base else ([], [])
+        if not on_portal:
+            return plan_lines(plan.by_tab(), line)
+        text = Text()
+        text.append(ELSEWHERE_HEADING + "\n", style="bold reverse")
+        text.append_text(plan_lines(by_tab(on_portal), line))
+        if ours:
+            text.append("\n" + OURS_HEADING + "\n", style="bold reverse")
+            text.append_text(plan_lines(by_tab(ours), line))
+        return text
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -157,17 +185,9 @@ class PublishScreen(_FitsTheScreen):
             if plan.claim_needed:
                 yield Static(f"Underdomänen {plan.subdomain} reserveras på portalen.", markup=False)
             if plan.changes:
-                from opus_tui.services.publisher import readable
-
                 yield Label("Det här ändras på bokningssidan:")
                 with VerticalScroll(id="changes"):
-                    yield Static(
-                        plan_lines(
-                            plan.by_tab(),
-                            lambda c: readable(c, plan.portal, plan.local, self.names).describe(),
-                        ),
-                        id="change-list",
-                    )
+                    yield Static(self._change_text(), id="change-list")
             if plan.other_changes:
                 yield Static(
                     "Uppgifter från Opus-databasen (t.ex. klinikadresser) uppdateras.",
@@ -340,22 +360,25 @@ class PublishFlow:
         )
 
     def _prepare(self) -> None:
-        from opus_tui.services.publisher import changed_elsewhere
+        from opus_tui.services.publisher import changed_elsewhere, published_from_here
 
         try:
             try:
                 with self._publisher() as publisher:
                     plan = publisher.prepare()
                     elsewhere = changed_elsewhere(publisher.store, plan)  # the same store
+                    here = published_from_here(publisher.store, plan) if elsewhere else None
             except Exception as exc:
                 self._failed(exc)
                 return
             self._refresh_status()
-            self.app.call_from_thread(self._show_plan, plan, elsewhere)
+            self.app.call_from_thread(self._show_plan, plan, elsewhere, here)
         finally:
             self.busy = False  # the dialog is on screen by now (call_from_thread waits)
 
-    def _show_plan(self, plan: PublishPlan, elsewhere: bool = False) -> None:
+    def _show_plan(
+        self, plan: PublishPlan, elsewhere: bool = False, here: WebConfiguration | None = None
+    ) -> None:
         from opus_tui.screens import TABS
 
         dirty = self.app.dirty_modes()
@@ -370,7 +393,7 @@ class PublishFlow:
                     lambda: self._publish(plan), thread=True, group="publish", exit_on_error=False
                 )
 
-        self.app.push_screen(PublishScreen(plan, names, unsaved, elsewhere), confirmed)
+        self.app.push_screen(PublishScreen(plan, names, unsaved, elsewhere, here), confirmed)
 
     def _publish(self, plan: PublishPlan | None) -> None:
         try:

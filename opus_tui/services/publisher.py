@@ -99,20 +99,33 @@ class PublishPlan:
     def by_tab(self) -> list[TabChanges]:
         return by_tab(self.changes)
 
-    def describe(self, names: Names | None = None) -> list[str]:
+    def describe(
+        self, names: Names | None = None, published_here: WebConfiguration | None = None
+    ) -> list[str]:
         """Readable Swedish lines, grouped by tab; with ``names``, practitioners and clinics by
-        name instead of id (as Publicera's dialog shows them)."""
+        name instead of id (as Publicera's dialog shows them); with ``published_here`` (what
+        this store last published), the portal's changes made elsewhere since are listed apart."""
         lines: list[str] = []
         if self.claim_needed:
             lines.append(f"Underdomänen {self.subdomain} reserveras på portalen.")
         if self.offline:
             lines.append("Portalen nås inte: jämfört med senast publicerade version.")
-        for group in self.by_tab():
-            lines.append(f"{group.tab}:")
-            for change in group.changes:
-                if names is not None:
-                    change = readable(change, self.portal, self.local, names)
-                lines.append(f"  {change.describe()}")
+        parts: list[tuple[str, list[Change]]] = [("", self.changes)]
+        if published_here is not None:
+            on_portal, ours = split_changes(self.changes, published_here, self.portal)
+            if on_portal:
+                parts = [("Ändrat på portalen av någon annan (tas bort):", on_portal)]
+                parts += [("Dina ändringar:", ours)] if ours else []
+        for heading, changes in parts:
+            indent = "  " if heading else ""
+            if heading:
+                lines.append(heading)
+            for group in by_tab(changes):
+                lines.append(f"{indent}{group.tab}:")
+                for change in group.changes:
+                    if names is not None:
+                        change = readable(change, self.portal, self.local, names)
+                    lines.append(f"{indent}  {change.describe()}")
         if self.other_changes:
             lines.append("Uppgifter från Opus-databasen (t.ex. klinikadresser) uppdateras.")
         if not self.has_changes:
@@ -145,9 +158,16 @@ class Conflict:
         ``base`` every change counts as ours."""
         if self.base is None:
             return [], list(self.changes)
-        theirs = {_change_key(c) for c in diff(self.base, self.portal)}
-        on_portal = [c for c in self.changes if _change_key(c) in theirs]
-        return on_portal, [c for c in self.changes if _change_key(c) not in theirs]
+        return split_changes(self.changes, self.base, self.portal)
+
+
+def split_changes(
+    changes: list[Change], base: WebConfiguration, portal: WebConfiguration
+) -> tuple[list[Change], list[Change]]:
+    """``changes`` (portal → ours) as (those the portal made since ``base``, only ours)."""
+    theirs = {_change_key(c) for c in diff(base, portal)}
+    on_portal = [c for c in changes if _change_key(c) in theirs]
+    return on_portal, [c for c in changes if _change_key(c) not in theirs]
 
 
 @dataclass(frozen=True)
@@ -294,6 +314,27 @@ def changed_elsewhere(store: Store, plan: PublishPlan) -> bool:
     except ValueError:
         return False
     return bool(subdomain == plan.subdomain and state.etag != plan.base_etag)
+
+
+def published_from_here(store: Store, plan: PublishPlan) -> WebConfiguration | None:
+    """What this store last published to the plan's subdomain, as the domain sees it (None:
+    never, or not readable): with ``changed_elsewhere``, it tells the others' changes."""
+    state = store.publish_state()
+    if state is None:
+        return None
+    try:
+        data = state.config
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("subdomain") != plan.subdomain:
+        return None
+    try:
+        body = wm.Configuration.model_validate(data["wire"], strict=False)
+    except (KeyError, ValueError):
+        return None
+    databases, ids = wire.known_identifiers(store.load_config())
+    media = {str(k): str(v) for k, v in dict(data.get("media", {})).items()}
+    return wire.from_wire(body, databases=databases, ids=ids, media=media)
 
 
 CHANGED_ELSEWHERE = (

@@ -62,6 +62,10 @@ def test_publish_refuses_to_undo_another_publication_without_overwrite(tmp_path:
         assert "Inget publicerades" in out
         assert "opus-tui publish --overwrite" in out
         assert f"Webbanalys-script '{script[:29]}" in out  # the list names what would go
+        theirs_part, _, ours_part = out.partition("Dina ändringar:")
+        assert "Ändrat på portalen av någon annan (tas bort):" in theirs_part
+        assert "Webbanalys-script" in theirs_part
+        assert "Avbokning/ombokning kan inte göras inom 1 → 2" in ours_part
         assert portal_script(emulator.url, name) == script  # theirs is still there
 
         code, out = publish(ours, "--dry-run")  # a dry run only shows

@@ -341,6 +341,49 @@ async def test_a_portal_in_trouble_gives_the_offline_dialog_after_three_tries(
         emulator.faults(ErrorRate=0)
 
 
+async def test_plan_names_what_someone_else_published_apart_from_ours(
+    make_app: Callable[[], Any],
+    prepared: Callable[[WebConfiguration], Store],
+    emulator: Emulator,
+    tmp_path: Path,
+) -> None:
+    """After someone else published, the plan listed their change (to be undone) among ours,
+    under one note for the whole list."""
+    from opus_tui.screens.publish import ELSEWHERE_HEADING, OURS_HEADING
+
+    name = f"ui-{uuid.uuid4().hex[:8]}"
+    store = prepared(configuration(name, hours=2))
+    with PortalClient(emulator.url, KEY, retry=FAST) as client:
+        publisher = Publisher(store, client)
+        assert publisher.publish(publisher.prepare()).status == "published"
+        theirs = Store.open(f"sqlite:///{tmp_path / 'theirs.db'}")
+        try:
+            theirs.save_connections(
+                ConnectionSettings(account=PortalAccount(url=emulator.url)),
+                put={API_KEY_SECRET: KEY},
+            )
+            theirs.save_config(configuration(name, hours=2, welcome="Deras text"), summary="d")
+            other = Publisher(theirs, client)
+            assert other.publish(other.prepare()).status == "published"
+        finally:
+            theirs.close()
+    store.save_config(configuration(name, hours=10), summary="vår")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, PublishScreen))
+        assert app.screen.query("#changed-elsewhere")
+        listed = static_text(app, "#change-list")
+        elsewhere, _, ours = listed.partition(OURS_HEADING)
+        assert ELSEWHERE_HEADING in elsewhere
+        assert "Välkommen text 'Deras text' → 'Välkommen!'" in elsewhere
+        assert "2 → 10" in ours and "Välkommen text" not in ours
+        await pilot.press("escape")
+        await settle(pilot)
+
+
 async def test_unreachable_portal_queues_and_the_background_sends_once(
     make_app: Callable[[], Any],
     prepared: Callable[[WebConfiguration], Store],
