@@ -82,7 +82,7 @@ def conflict_line(change: Change) -> str:
 
 THEIRS_HEADING = "Ändrat på portalen – Skriv över tar bort det"
 OURS_HEADING = "Dina ändringar"
-ELSEWHERE_HEADING = "Ändrat på portalen av någon annan – Publicera tar bort det"
+ELSEWHERE_HEADING = "Ändrat av någon annan – Publicera tar bort det"
 
 
 # --- dialogs -----------------------------------------------------------------------------------
