@@ -37,6 +37,7 @@ from opus_tui.domain.problems import Problem, problems_from_validation_error
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.services.connection_files import file_problem
+from opus_tui.services.paths import pinned_path
 from opus_tui.widgets.field import FieldError, FieldLabel
 
 PREFIX = ("connections",)
@@ -111,6 +112,22 @@ class ConnectionsDraft:
         """Mark (or unmark) the saved secret of ``key`` for removal at Spara."""
         rest = tuple(k for k in self.forget if k != key)
         return replace(self, forget=(*rest, key) if forget else rest)
+
+
+def _pinned_files(settings: ConnectionSettings) -> ConnectionSettings:
+    """Certificate, key and schema map paths as saved: absolute (``services.paths``), so that
+    publishing and fetching from another working directory find the same files."""
+    cert = settings.certificate
+    certificate = cert.model_copy(
+        update={
+            "certificate_path": pinned_path(cert.certificate_path),
+            "key_path": pinned_path(cert.key_path),
+        }
+    )
+    databases = [
+        d.model_copy(update={"schema_map": pinned_path(d.schema_map)}) for d in settings.databases
+    ]
+    return settings.model_copy(update={"certificate": certificate, "databases": databases})
 
 
 class ConfigurationScreen(TabScreen):
@@ -235,7 +252,7 @@ class ConfigurationScreen(TabScreen):
 
     def write(self, store: Any, value: Any) -> Any:
         assert isinstance(value, ConnectionsDraft)
-        settings = ConnectionSettings.model_validate(value.settings.model_dump())
+        settings = _pinned_files(ConnectionSettings.model_validate(value.settings.model_dump()))
         # save_connections deletes first, then moves, then puts: a name freed here may be
         # taken by another renamed profile's move
         delete = [database_secret_name(name) for name in value.removed]

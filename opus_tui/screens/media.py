@@ -33,6 +33,7 @@ from opus_tui.domain.problems import Problem
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.services import colours, content_checks, sanitize
+from opus_tui.services.paths import expanded
 from opus_tui.widgets.field import FieldError, FieldLabel
 from opus_tui.widgets.image_view import ImageView
 
@@ -371,7 +372,7 @@ class MediaScreen(TabScreen):
             self.query_one("#logo-info", Static).update("Högst 200 kB och 1000×400 bildpunkter.")
             view.set_source(None)
             return
-        self._fit_logo(content_checks.expanded(raw))
+        self._fit_logo(expanded(raw))
 
     @work(thread=True, exclusive=True, group="logo", exit_on_error=False)
     def _fit_logo(self, path: Path) -> None:
@@ -400,7 +401,7 @@ class MediaScreen(TabScreen):
 
     def _logo_checked(self, raw: str, problem: str | None, info: str, data: bytes | None) -> None:
         current = self.current_value().branding.logo
-        if str(content_checks.expanded(current)) != raw:
+        if str(expanded(current)) != raw:
             return
         self.logo_problem, self.logo_info = problem, info
         self.query_one("#logo-info", Static).update(info or (problem or ""))

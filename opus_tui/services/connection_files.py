@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from opus_tui.services.paths import expanded
+
 # What a PEM file of each kind holds (the portal client loads PEM only; DER or a .pfx fails
 # later, at the first TLS handshake, with an error that names no field).
 PEM_MARKERS = {
@@ -27,7 +29,7 @@ def _readable(path: str, kind: str | None = None) -> str | None:
     """Why the file cannot be used, or None; ``kind`` ("certificate_path" or "key_path")
     also asks for that PEM content."""
     try:
-        with Path(path).expanduser().open("rb") as handle:
+        with expanded(path).open("rb") as handle:
             head = handle.read(PEM_READ_LIMIT)
     except FileNotFoundError:
         return "filen finns inte"
@@ -49,7 +51,7 @@ _answers: dict[tuple[str, str, int, int], str | None] = {}
 def file_problem(path: str, kind: str) -> str | None:
     """Why the file at ``path`` cannot be used as ``kind`` ("certificate_path", "key_path" or
     "schema_map"), or None."""
-    file = Path(path).expanduser()
+    file = expanded(path)
     try:
         stat = file.stat()
     except FileNotFoundError:

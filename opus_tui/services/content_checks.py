@@ -27,6 +27,7 @@ from opus_tui.services import colours, sanitize, sms
 from opus_tui.services import templates as tpl
 from opus_tui.services.analytics import check_script
 from opus_tui.services.checks import register
+from opus_tui.services.paths import expanded, pinned_path
 from opus_tui.services.templates import Candidates, TemplateKind
 
 KINDS: tuple[TemplateKind, ...] = tuple(TemplateKind)
@@ -106,31 +107,15 @@ def colour_problems(colour: str) -> list[Problem]:
     return [Problem(path, message, "warning", None, label)]
 
 
-def expanded(text: str) -> Path:
-    """``text`` as a path with ``~`` expanded; ``~name`` of an unknown user stays as it is (a
-    relative path, as in a shell) instead of raising."""
-    path = Path(text)
-    try:
-        return path.expanduser()
-    except RuntimeError:
-        return path
-
-
 def pinned_image_path(text: str) -> str:
     """An image path as typed in the app, made independent of the working directory: ``~``
     expanded and a relative path joined to the current directory (resolved). Absolute paths,
     http(s) addresses and the empty text are kept (stripped). ``publish --images DIR`` only
     applies to relative paths, so those that came from a TOML import stay relative."""
     text = text.strip()
-    if not text or text.startswith(("https://", "http://")):
+    if text.startswith(("https://", "http://")):
         return text
-    path = expanded(text)
-    if path.is_absolute():
-        return text if path == Path(text) else str(path)
-    try:
-        return str((Path.cwd() / path).resolve())
-    except (OSError, RuntimeError):  # no working directory (removed) or a symlink loop
-        return text
+    return pinned_path(text)
 
 
 def typed_image_path(text: str, stored: str) -> str:

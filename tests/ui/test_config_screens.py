@@ -433,10 +433,13 @@ async def test_configuration_account_and_certificate(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "nyckel-123" not in app.export_screenshot()
+        # saved absolute (the app or publish may run from another directory): shown so
+        assert app.screen.query_one("#cert-path", Input).value == str(cert.resolve())
     with Store.open(store_url) as store:
         settings = store.load_connections()
         assert settings.account.url == "https://portal.example.se"
-        assert settings.certificate.certificate_path == "client.pem"
+        assert settings.certificate.certificate_path == str(cert.resolve())
+        assert settings.certificate.key_path == str(cert.resolve())
         assert store.get_secret("portal:api_key") == "nyckel-123"
 
 

@@ -294,7 +294,8 @@ async def test_certificate_files_must_be_pem(make_app, store_url: str, tmp_path,
         await settle(pilot)
     with Store.open(store_url) as store:
         saved = store.load_connections().certificate
-        assert (saved.certificate_path, saved.key_path) == ("c.pem", "k.pem")
+        pinned = (str((tmp_path / "c.pem").resolve()), str((tmp_path / "k.pem").resolve()))
+        assert (saved.certificate_path, saved.key_path) == pinned  # saved absolute
 
 
 async def test_f9_again_while_comparing_shows_one_dialog(make_app, store_url: str) -> None:
@@ -483,7 +484,8 @@ async def test_schema_map_must_be_a_readable_mapping(
         await pilot.press("ctrl+s")
         await settle(pilot)
     with Store.open(store_url) as store:
-        assert store.load_connections().databases[0].schema_map == "ok.toml"
+        saved = store.load_connections().databases[0].schema_map
+        assert saved == str((tmp_path / "ok.toml").resolve())  # saved absolute
 
 
 async def test_escape_from_the_field_list_goes_back_to_the_text(make_app) -> None:

@@ -12,7 +12,8 @@ from PIL import Image
 
 from opus_tui.screens.practitioners import photo_info
 from opus_tui.services import content_checks
-from opus_tui.services.content_checks import expanded, pinned_image_path, typed_image_path
+from opus_tui.services.content_checks import pinned_image_path, typed_image_path
+from opus_tui.services.paths import expanded
 
 # no such user: ``Path.expanduser`` raises for it on POSIX
 UNKNOWN_USER = "~opus-tui-ingen-sadan-anvandare"
