@@ -12,9 +12,10 @@ A step is one key press until the app is idle again (workers done, screen repain
 - *add all*: ctrl+a in Behandlare, adding that practitioner back.
 
 Every edit is followed by the draft's check (the clinics section is validated whole: ≈ 10 ms
-quiet for 9,000 practitioners, ``domain.problems.section_errors``) and, every two or three
-edits on the large chain, a full cycle collection over the catalogue and draft (≈ 110 ms here):
-a step's time is bimodal, and its median depends on where the collections fall. Rows:
+quiet for 9,000 practitioners, ``domain.problems.section_errors``). The app is made as
+``run_app`` makes it (``freeze_data``): the loaded catalogue and draft are out of the cycle
+collector's scans; without that, a full collection walked them every two or three edits on
+the large chain (≈ 110 ms here). Rows:
 wall-clock ms (including Pilot's wait for idle), the main thread's CPU ms (``*_cpu``), and
 ``clinic_edit_gc``: the cycle collector's ms per step, all steps (median: the mean per step).
 
@@ -88,7 +89,8 @@ async def _measure(catalogue: Catalogue, store: Path, rounds: int) -> dict[str, 
 
     with Store.open(f"sqlite:///{store}") as opened:
         opened.save_section("clinics", published_clinics(catalogue))
-    app = OpusApp(f"sqlite:///{store}", catalogue=catalogue)
+    # as run_app starts it: the loaded data frozen out of the collector's scans
+    app = OpusApp(f"sqlite:///{store}", catalogue=catalogue, freeze_data=True)
     async with app.run_test(size=(80, 24)) as pilot:
         session = _Session(app, pilot)
         gc.callbacks.append(session.collector)
@@ -96,6 +98,7 @@ async def _measure(catalogue: Catalogue, store: Path, rounds: int) -> dict[str, 
             await _steps(session, rounds)
         finally:
             gc.callbacks.remove(session.collector)
+            gc.unfreeze()  # the next chain's app starts from the same state
     return session.found
 
 
