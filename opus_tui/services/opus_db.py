@@ -36,6 +36,7 @@ from opus_tui.domain.catalogue import (
     TimeRow,
 )
 from opus_tui.services import opus_sql
+from opus_tui.services.paths import expanded
 from opus_tui.services.schema_map import SchemaMap, SchemaMapError
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def missing_sqlite_file(connection_string: str) -> Path | None:
         name = name[len("file:") :].split("?", 1)[0]
         if name.startswith("//"):
             name = name[2:]
-    path = Path(name).expanduser()
+    path = expanded(name)
     return None if path.exists() else path
 
 

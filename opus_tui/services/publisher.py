@@ -35,6 +35,7 @@ from opus_tui.domain.diff import Change, diff, item_key
 from opus_tui.errors import UserError
 from opus_tui.services import wire
 from opus_tui.services import wire_models as wm
+from opus_tui.services.paths import expanded
 from opus_tui.services.portal import UNREACHABLE_MESSAGE, PortalClient, PortalError
 
 if TYPE_CHECKING:
@@ -255,6 +256,11 @@ def client_from_store(store: Store, **kwargs: Any) -> PortalClient:
     connections = store.load_connections()
     api_key = store.get_secret(API_KEY_SECRET)
     if not api_key:
+        if store.secret_state(API_KEY_SECRET) == "unreadable":
+            raise PublishError(
+                "API-nyckeln sparades på en annan dator och kan inte läsas här. "
+                "Ange den igen under Konfiguration › Mitt konto."
+            )
         raise PublishError("API-nyckel saknas. Ange den under Konfiguration › Mitt konto.")
     cert = connections.certificate
     certificate = None
@@ -437,7 +443,7 @@ class Publisher:
         )
 
     def _image_path(self, text: str) -> Path:
-        path = Path(text).expanduser()
+        path = expanded(text)
         if not path.is_absolute() and self.image_root is not None:
             path = self.image_root / path
         return path

@@ -34,6 +34,7 @@ from textual.widgets import Static
 from opus_tui.domain.catalogue import Catalogue
 from opus_tui.domain.config import WebConfiguration
 from opus_tui.services import booking_flow as bf
+from opus_tui.services.paths import expanded
 
 SOURCE_LABELS = {"database": "Opus-databasen", "snapshot": "sparad ögonblicksbild", "demo": "demo"}
 PHOTO_MIN_WIDTH = 30  # columns needed before photos are drawn (the pane beside a tab has 43)
@@ -728,7 +729,7 @@ class PreviewPane(Widget, can_focus=True):
         file may be large) and again when the file changes; None until drawn or when it cannot
         be shown (missing, no image: the tab names the problem)."""
         w, h = cells
-        file = Path(path).expanduser()
+        file = expanded(path)
         try:
             changed = file.stat().st_mtime_ns if file.is_file() else -1
         except OSError:

@@ -374,3 +374,20 @@ async def test_a_saved_relative_photo_is_kept_and_a_url_is_not_a_path(
 
 # The directory tree ("Bläddra…") already gives absolute paths: its root is resolved;
 # tests/ui/test_config_screens.py::test_practitioner_photo_from_the_directory_tree.
+
+
+async def test_a_saved_logo_under_an_unknown_users_home_does_not_stop_the_preview(
+    make_app: Callable[[], Any], store_url: str
+) -> None:
+    """Saved (e.g. from a TOML import) as ``~nobody/logo.png``: the preview's drawing raised
+    'Could not determine home directory' and the app stopped (at 120 columns, on Media)."""
+    save(store_url, with_olle(logo=f"{UNKNOWN_USER}/logo.png"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.is_running and app.current_mode == "media"
+        assert app.screen.query(PageLines)  # the preview is there, beside the tab

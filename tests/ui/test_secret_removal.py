@@ -425,3 +425,17 @@ async def test_a_secret_saved_with_another_machines_key_can_be_removed(
     with Store.open(store_url) as store:
         assert store.secret_state(API_KEY_SECRET) == "none"
         assert store.secret_state(CERTIFICATE_KEY_PASSPHRASE_SECRET) == "unreadable"  # kept
+
+
+def test_publishing_names_an_api_key_this_machine_cannot_read(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    ours = os.environ["OPUS_TUI_KEY_FILE"]
+    monkeypatch.setenv("OPUS_TUI_KEY_FILE", str(tmp_path / "other-machine.key"))
+    save_all(store_url, tmp_path)
+    monkeypatch.setenv("OPUS_TUI_KEY_FILE", ours)
+    with Store.open(store_url) as store, pytest.raises(PublishError) as raised:
+        client_from_store(store)
+    assert "sparades på en annan dator och kan inte läsas här" in str(raised.value)
