@@ -55,7 +55,7 @@ def quiet_retries() -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from opus_tui.domain.diff import Change, show_value
+    from opus_tui.domain.diff import Change
     from opus_tui.services.portal import PortalError
     from opus_tui.services.publisher import (
         CHANGED_ELSEWHERE,
@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
                 where = f"{change.label} ({change.item})" if change.item else change.label
                 if change.kind == "changed":
                     print(
-                        f"{indent}  {where}: portalen {show_value(change.old)}, "
-                        f"lokalt {show_value(change.new)}"
+                        f"{indent}  {where}: portalen {change.old_text()}, "
+                        f"lokalt {change.new_text()}"
                     )
                 else:
                     print(f"{indent}  {change.describe()}")

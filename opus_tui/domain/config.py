@@ -455,6 +455,7 @@ class BookingSettings(Section):
         "Antal timmar före bokningen då avbokning och ombokning inte längre kan göras "
         "(t.ex. 24 = ett dygn).",
         wire="HourBeforModifyBookingClosing",
+        unit="timmar",
         ge=0,
         le=24 * 365,
         strict=True,

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from opus_tui.domain.config import StepKind
-from opus_tui.domain.problems import Path, label_for_path, path_key
+from opus_tui.domain.problems import Path, label_for_path, path_key, unit_for_path
 
 ChangeKind = Literal["changed", "added", "removed", "moved"]
 
@@ -33,6 +33,17 @@ class Change:
     new: Any
     kind: ChangeKind = "changed"
     item: str = ""
+    unit: str = ""  # of a number, e.g. "timmar"
+
+    def old_text(self) -> str:
+        return self._text(self.old)
+
+    def new_text(self) -> str:
+        return self._text(self.new)
+
+    def _text(self, value: Any) -> str:
+        shown = show_value(value)
+        return f"{shown} {self.unit}" if self.unit and isinstance(value, int | float) else shown
 
     @property
     def key(self) -> str:
@@ -47,7 +58,7 @@ class Change:
             return f"{self.label}: {self.item} borttagen"
         if self.kind == "moved":
             return f"{self.label}: {self.item} flyttad"
-        return f"{where} {show_value(self.old)} → {show_value(self.new)}"
+        return f"{where} {self.old_text()} → {self.new_text()}"
 
     def __str__(self) -> str:
         return self.describe()
@@ -117,7 +128,8 @@ def _diff_models(
         elif isinstance(a, list) and isinstance(b, list) and _keyed(a, b):
             _diff_lists(root, a, b, prefix, path, out)
         else:
-            out.append(Change(prefix + path, label_for_path(root, path), a, b, item=item))
+            label, unit = label_for_path(root, path), unit_for_path(root, path)
+            out.append(Change(prefix + path, label, a, b, item=item, unit=unit))
 
 
 def _keyed(a: list[Any], b: list[Any]) -> bool:

@@ -14,12 +14,16 @@ def setting(
     help: str = "",
     *,
     wire: str | None = None,
+    unit: str | None = None,
     **constraints: Any,
 ) -> Any:
-    """A model field with its label (``title``), help line (``description``) and wire name."""
+    """A model field with its label (``title``), help line (``description``), wire name and
+    the unit its number is in (said after the value in lists of changes)."""
     extra: dict[str, Any] = {}
     if wire is not None:
         extra["wire"] = wire
+    if unit is not None:
+        extra["unit"] = unit
     return Field(
         default,
         title=label,

@@ -61,7 +61,21 @@ class Problem:
 
 def label_for_path(model: type[BaseModel], path: Iterable[str | int]) -> str:
     """The Swedish label of the field at ``path`` (list indexes skipped)."""
-    label = ""
+    found = _deepest_field(model, path)
+    return "" if found is None else found[1].title or found[0]
+
+
+def unit_for_path(model: type[BaseModel], path: Iterable[str | int]) -> str:
+    """The unit of the number at ``path`` (``setting(unit=…)``), or ""."""
+    found = _deepest_field(model, path)
+    extra = None if found is None else found[1].json_schema_extra
+    unit = extra.get("unit") if isinstance(extra, dict) else None
+    return unit if isinstance(unit, str) else ""
+
+
+def _deepest_field(model: type[BaseModel], path: Iterable[str | int]) -> tuple[str, Any] | None:
+    """The (name, FieldInfo) of the last field ``path`` reaches (list indexes skipped)."""
+    found: tuple[str, Any] | None = None
     current: Any = model
     for part in path:
         if isinstance(part, int):
@@ -71,9 +85,9 @@ def label_for_path(model: type[BaseModel], path: Iterable[str | int]) -> str:
         field = current.model_fields.get(part)
         if field is None:
             break
-        label = field.title or part
+        found = (part, field)
         current = _inner_model(field.annotation)
-    return label
+    return found
 
 
 def _inner_model(annotation: Any) -> Any:

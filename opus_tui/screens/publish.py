@@ -30,7 +30,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from opus_tui.domain.config import PORTAL_DOMAIN, WebConfiguration
-from opus_tui.domain.diff import Change, show_value
+from opus_tui.domain.diff import Change
 
 if TYPE_CHECKING:
     from opus_tui.app import OpusApp
@@ -77,7 +77,7 @@ def conflict_line(change: Change) -> str:
         return f"{change.label}: {change.item} — finns bara på portalen"
     if change.kind == "moved":
         return f"{change.label}: {change.item} — olika ordning"
-    return f"{where}: portalen {show_value(change.old)} · lokalt {show_value(change.new)}"
+    return f"{where}: portalen {change.old_text()} · lokalt {change.new_text()}"
 
 
 THEIRS_HEADING = "Ändrat på portalen – Skriv över tar bort det"

@@ -215,8 +215,8 @@ def test_history_and_restore(run: Run, demo_store: Path, tmp_path: Path) -> None
     assert history[0].split() == ["Rev", "Tid", "Användare", "Flik", "Ändring"]
     assert len(history) == 3
     assert (
-        "Import från b.toml: Flexibilitet: Avbokning/ombokning kan inte göras inom 0 → 24"
-        in (history[1])
+        "Import från b.toml: Flexibilitet: Avbokning/ombokning kan inte göras inom "
+        "0 timmar → 24 timmar" in (history[1])
     )
     assert "Demokonfiguration skapad" in history[2]
     assert history[1].split()[0] == "2"

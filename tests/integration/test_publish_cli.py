@@ -65,7 +65,7 @@ def test_publish_refuses_to_undo_another_publication_without_overwrite(tmp_path:
         theirs_part, _, ours_part = out.partition("Dina ändringar:")
         assert "Ändrat på portalen av någon annan (tas bort):" in theirs_part
         assert "Webbanalys-script" in theirs_part
-        assert "Avbokning/ombokning kan inte göras inom 1 → 2" in ours_part
+        assert "Avbokning/ombokning kan inte göras inom 1 timmar → 2 timmar" in ours_part
         assert portal_script(emulator.url, name) == script  # theirs is still there
 
         code, out = publish(ours, "--dry-run")  # a dry run only shows
@@ -99,7 +99,7 @@ def test_after_a_conflict_plain_publish_still_overwrites_nothing(tmp_path: Path)
         assert code == 4
         # hours: ours 2 → 4, theirs 2 → 3 — a change on the portal since we compared
         assert "Ändrat på portalen sedan jämförelsen (--overwrite tar bort det):" in out
-        assert "portalen 3, lokalt 4" in out
+        assert "portalen 3 timmar, lokalt 4 timmar" in out
 
         code, out = publish(path)
         assert code == 4

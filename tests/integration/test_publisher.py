@@ -265,7 +265,7 @@ def test_conflict_overwrites_nothing(
     assert outcome.conflict.portal.flexibility.booking.hours_limit == 3
     assert outcome.conflict.local.flexibility.booking.hours_limit == 4
     lines = [c.describe() for group in outcome.conflict.by_tab() for c in group.changes]
-    assert any("3 → 4" in line for line in lines), lines
+    assert any("3 timmar → 4 timmar" in line for line in lines), lines
     assert store.pending_publications() == []
     # After review, publishing again builds on the portal's current version.
     retry = publisher.prepare()
@@ -293,7 +293,9 @@ def test_conflict_tells_the_portals_changes_from_ours(
     outcome = publisher.publish(plan)
     assert outcome.status == "conflict" and outcome.conflict is not None
     on_portal, only_ours = outcome.conflict.split()
-    assert [c.describe() for c in on_portal] == ["Avbokning/ombokning kan inte göras inom 3 → 2"]
+    assert [c.describe() for c in on_portal] == [
+        "Avbokning/ombokning kan inte göras inom 3 timmar → 2 timmar"
+    ]
     assert [c.describe() for c in only_ours] == ["Välkommen text 'A' → 'Vår text'"]
     # Without the plan's view of the portal, nothing is claimed to be theirs.
     unknown = replace(outcome.conflict, base=None)
@@ -389,7 +391,7 @@ def test_publish_command(store: Store, emulator: RunningEmulator, tmp_path: Path
     out = io.StringIO()
     with redirect_stdout(out):
         assert main(["--store", path, "publish"]) == 4
-    assert "portalen 4, lokalt 9" in out.getvalue()
+    assert "portalen 4 timmar, lokalt 9 timmar" in out.getvalue()
     assert "Inget skrevs över" in out.getvalue()
 
 

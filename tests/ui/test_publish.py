@@ -190,7 +190,8 @@ async def test_diff_shown_confirmed_and_published(
         assert isinstance(app.screen, PublishScreen)
         changes = static_text(app, "#change-list")
         assert "Flexibilitet" in changes
-        assert "Avbokning/ombokning kan inte göras inom 0 → 2" in changes  # label, old, new
+        # label, old, new
+        assert "Avbokning/ombokning kan inte göras inom 0 timmar → 2 timmar" in changes
         assert "Anna Hedman, OpusTandläkarna Malmö" in changes  # the consent, by names
         assert "Olle Ohlsson" in changes  # the profile, by name
         assert "Syd/" not in changes
@@ -252,13 +253,13 @@ async def test_conflict_shows_both_sides_and_overwrites_nothing(
         await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, PublishScreen)
-        assert "2 → 10" in static_text(app, "#change-list")
+        assert "2 timmar → 10 timmar" in static_text(app, "#change-list")
         emulator.faults(ConcurrentChange=True)  # someone changes the portal (hours 2 → 3)
         await pilot.press("enter")
         await settle(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
         both = static_text(app, "#conflict-list")
-        assert "portalen 3 · lokalt 10" in both, both
+        assert "portalen 3 timmar · lokalt 10 timmar" in both, both
         assert app.focused is not None and app.focused.id == "cancel"
         await pilot.press("escape")
         await settle(pilot)
@@ -267,12 +268,12 @@ async def test_conflict_shows_both_sides_and_overwrites_nothing(
         # Again, another change on the portal (3 → 4); this time Skriv över, explicitly.
         await pilot.press("f9")
         await settle(pilot)
-        assert "3 → 10" in static_text(app, "#change-list")
+        assert "3 timmar → 10 timmar" in static_text(app, "#change-list")
         emulator.faults(ConcurrentChange=True)
         await pilot.press("enter")
         await settle(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
-        assert "portalen 4 · lokalt 10" in static_text(app, "#conflict-list")
+        assert "portalen 4 timmar · lokalt 10 timmar" in static_text(app, "#conflict-list")
         assert portal_config(emulator, name).flexibility.booking.hours_limit == 4
         assert KEY not in screen_text(app)
         await pilot.click("#overwrite")
@@ -307,7 +308,7 @@ async def test_conflict_dialog_names_what_the_portal_changed_apart_from_ours(
         both = static_text(app, "#conflict-list")
         theirs, _, ours = both.partition(OURS_HEADING)
         assert THEIRS_HEADING in theirs
-        assert "inom: portalen 3 · lokalt 2" in theirs
+        assert "inom: portalen 3 timmar · lokalt 2 timmar" in theirs
         assert "Välkommen text" not in theirs
         assert "Välkommen text: portalen 'Välkommen!' · lokalt 'Vår text'" in ours
         await pilot.press("escape")
@@ -379,7 +380,7 @@ async def test_plan_names_what_someone_else_published_apart_from_ours(
         elsewhere, _, ours = listed.partition(OURS_HEADING)
         assert ELSEWHERE_HEADING in elsewhere
         assert "Välkommen text 'Deras text' → 'Välkommen!'" in elsewhere
-        assert "2 → 10" in ours and "Välkommen text" not in ours
+        assert "2 timmar → 10 timmar" in ours and "Välkommen text" not in ours
         await pilot.press("escape")
         await settle(pilot)
 
@@ -405,7 +406,7 @@ async def test_unreachable_portal_queues_and_the_background_sends_once(
         await settle(pilot)
         assert isinstance(app.screen, PublishScreen)
         assert "utkorgen" in static_text(app, "#offline")
-        assert "2 → 7" in static_text(app, "#change-list")
+        assert "2 timmar → 7 timmar" in static_text(app, "#change-list")
         await pilot.press("enter")
         await settle(pilot)
         await wait_for(pilot, lambda: "Portal: väntar (1)" in app.sub_title)

@@ -51,7 +51,8 @@ def test_summary_counts_the_rest() -> None:
         "flexibility.booking.hours_limit",
     ]
     assert summarise(changes) == "Flexibilitet: Helgbokning aktiverad på → av; 2 till"
-    assert "Avbokning/ombokning kan inte göras inom 0 → 24" in summarise(changes, limit=3)
+    summary = summarise(changes, limit=3)
+    assert "Avbokning/ombokning kan inte göras inom 0 timmar → 24 timmar" in summary
 
 
 def test_text_and_step_values_shown_readably() -> None:
@@ -115,3 +116,14 @@ def test_consents_compared_by_identity() -> None:
     assert change.key == "practitioners.consents[1].title"
     assert change.item == "Opus/1/8"
     assert change.describe() == "Behandlars titel (Opus/1/8) av → på"
+
+
+def test_a_number_with_a_unit_says_it() -> None:
+    """'Avbokning/ombokning kan inte göras inom: portalen 1 · lokalt 0' had no unit."""
+    old = WebConfiguration()
+    new = old.model_copy(deep=True)
+    new.flexibility.booking.hours_limit = 24
+    (change,) = diff(old, new)
+    assert change.unit == "timmar"
+    assert (change.old_text(), change.new_text()) == ("0 timmar", "24 timmar")
+    assert change.describe() == "Avbokning/ombokning kan inte göras inom 0 timmar → 24 timmar"
