@@ -4,8 +4,9 @@ field shows the problems whose path starts with the field's path."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Checkbox, Label, Static
 
@@ -61,7 +62,13 @@ class FieldError(Static):
 class SettingCheckbox(Checkbox):
     """A Checkbox whose state shows without colour: ✓ when on, blank when off (Textual draws the
     same X in both states and tells them apart by colour only, which NO_COLOR and monochrome
-    terminals lose)."""
+    terminals lose). ↑/↓ move between fields, as in a list of settings (they scrolled the tab
+    and left the cursor where it was)."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("down", "app.focus_next", "Nästa fält", show=False),
+        Binding("up", "app.focus_previous", "Föregående fält", show=False),
+    ]
 
     def render(self) -> Content:
         self.BUTTON_INNER = "✓" if self.value else " "

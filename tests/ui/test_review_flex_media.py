@@ -315,3 +315,20 @@ async def test_a_clinic_text_error_names_the_clinic_and_spara_shows_it(tmp_path:
         assert picker.value == first  # the clinic with the error is shown again
         header = app.screen.query_one("#clinic-header", Input)
         assert app.focused is header and len(header.value) == 101
+
+
+async def test_arrows_move_between_the_settings(tmp_path: Path) -> None:
+    """↓ four times from the first setting, then space: it toggled the first one (↓ scrolled)."""
+    async with on_tab(tmp_path, size=(80, 24)) as (app, pilot):
+        boxes = list(app.screen.query(Checkbox))
+        await focus(pilot, boxes[0].id or "")
+        await pilot.press("down", "down", "down", "down")
+        assert app.focused is boxes[4]
+        before = [box.value for box in boxes]
+        await pilot.press("space")
+        await pilot.pause()
+        assert [box.value for box in boxes] == [
+            not value if i == 4 else value for i, value in enumerate(before)
+        ]
+        await pilot.press("up")
+        assert app.focused is boxes[3]
