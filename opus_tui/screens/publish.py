@@ -85,6 +85,21 @@ OURS_HEADING = "Dina ändringar"
 ELSEWHERE_HEADING = "Ändrat av någon annan – Publicera tar bort det"
 
 
+def theirs_then_ours(
+    heading: str, theirs: list[Change], ours: list[Change], describe: Callable[[Change], str]
+) -> Text:
+    """The other side's changes under ``heading``, then ours under OURS_HEADING."""
+    from opus_tui.services.publisher import by_tab
+
+    text = Text()
+    text.append(heading + "\n", style="bold reverse")
+    text.append_text(plan_lines(by_tab(theirs), describe))
+    if ours:
+        text.append("\n" + OURS_HEADING + "\n", style="bold reverse")
+        text.append_text(plan_lines(by_tab(ours), describe))
+    return text
+
+
 # --- dialogs -----------------------------------------------------------------------------------
 
 
@@ -134,7 +149,7 @@ class PublishScreen(_FitsTheScreen):
         self.published_here = published_here
 
     def _change_text(self) -> Text:
-        from opus_tui.services.publisher import by_tab, readable, split_changes
+        from opus_tui.services.publisher import readable, split_changes
 
         plan = self.plan
 
@@ -145,13 +160,7 @@ class PublishScreen(_FitsTheScreen):
         on_portal, ours = split_changes(plan.changes, base, plan.portal) if base else ([], [])
         if not on_portal:
             return plan_lines(plan.by_tab(), line)
-        text = Text()
-        text.append(ELSEWHERE_HEADING + "\n", style="bold reverse")
-        text.append_text(plan_lines(by_tab(on_portal), line))
-        if ours:
-            text.append("\n" + OURS_HEADING + "\n", style="bold reverse")
-            text.append_text(plan_lines(by_tab(ours), line))
-        return text
+        return theirs_then_ours(ELSEWHERE_HEADING, on_portal, ours, line)
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -262,13 +271,7 @@ class ConflictScreen(_FitsTheScreen):
         on_portal, ours = conflict.split()
         if not on_portal:
             return plan_lines(by_tab(ours), line)
-        text = Text()
-        text.append(THEIRS_HEADING + "\n", style="bold reverse")
-        text.append_text(plan_lines(by_tab(on_portal), line))
-        if ours:
-            text.append("\n" + OURS_HEADING + "\n", style="bold reverse")
-            text.append_text(plan_lines(by_tab(ours), line))
-        return text
+        return theirs_then_ours(THEIRS_HEADING, on_portal, ours, line)
 
     def on_mount(self) -> None:
         super().on_mount()
