@@ -305,26 +305,17 @@ async def test_another_tab_and_back_shows_the_stored_paths(
     so it is never left): the field shows the stored path when the tab is back."""
     monkeypatch.chdir(tmp_path)
     save(store_url, with_olle())
-    app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
-        photo = await open_photo(pilot)
-        await type_text(pilot, "olle.png")
-        await pilot.press("ctrl+pagedown")
-        await settle(pilot)
-        await pilot.press("ctrl+pageup")
-        await settle(pilot)
-        assert app.focused is photo
-        assert photo.value == str((tmp_path / "olle.png").resolve())
-    app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
-        logo = await open_logo(pilot)
-        await type_text(pilot, "logo.png")
-        await pilot.press("ctrl+pagedown")
-        await settle(pilot)
-        await pilot.press("ctrl+pageup")
-        await settle(pilot)
-        assert app.focused is logo
-        assert logo.value == str((tmp_path / "logo.png").resolve())
+    for open_field, name in ((open_photo, "olle.png"), (open_logo, "logo.png")):
+        app = make_app()
+        async with app.run_test(size=(100, 40)) as pilot:
+            field = await open_field(pilot)
+            await type_text(pilot, name)
+            await pilot.press("ctrl+pagedown")
+            await settle(pilot)
+            await pilot.press("ctrl+pageup")
+            await settle(pilot)
+            assert app.focused is field
+            assert field.value == str((tmp_path / name).resolve())
 
 
 async def test_a_missing_photo_says_so_at_the_field(
