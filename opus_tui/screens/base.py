@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from opus_tui.lazy import Deferred
 from opus_tui.screens import TAB_BY_SECTION, Tab, release_render_caches
@@ -211,7 +211,29 @@ class TabScreen(Screen[None]):
             self._refresh_problems()
 
     def on_screen_suspend(self) -> None:
+        self._show_stored_paths()  # the focus comes back to such a field, not through it
         release_render_caches(self)
+
+    # -- file path fields -----------------------------------------------------------------------
+    def stored_paths(self) -> dict[str, str]:
+        """Input id → the path the draft holds for it (absolute once typed: ``services.paths``).
+        Such a field shows it once left (Tab, Enter, another tab) and at Spara."""
+        return {}
+
+    @on(Input.Blurred)
+    @on(Input.Submitted)
+    def _field_left(self, event: Input.Blurred | Input.Submitted) -> None:
+        if event.input.id in self.stored_paths():
+            self._show_stored_paths()
+
+    def _show_stored_paths(self) -> None:
+        if not self._started:
+            return
+        for input_id, stored in self.stored_paths().items():
+            for field in self.query(f"#{input_id}").results(Input):
+                if field.value != stored:
+                    with self.prevent(Input.Changed):
+                        field.value = stored
 
     def on_resize(self, event: events.Resize) -> None:
         if self._started:
@@ -292,6 +314,7 @@ class TabScreen(Screen[None]):
     def action_save(self) -> None:
         if self._not_started():
             return
+        self._show_stored_paths()  # even while the field has the focus
         problems = self.section_problems()
         self.show_problems(problems)
         errors = [p for p in problems if p.is_error]

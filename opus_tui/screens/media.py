@@ -286,19 +286,8 @@ class MediaScreen(TabScreen):
             case _:
                 pass
 
-    def on_screen_suspend(self) -> None:
-        if self.started:  # another tab: the focus comes back to the field, not through it
-            self._show_stored_logo()
-        super().on_screen_suspend()
-
-    @on(Input.Blurred, "#logo")
-    @on(Input.Submitted, "#logo")
-    def _logo_left(self) -> None:
-        self._show_stored_logo()
-
-    def _show_stored_logo(self) -> None:
-        """The logo field shows the path as stored (absolute once typed)."""
-        self._set_input("logo", self.current_value().branding.logo)
+    def stored_paths(self) -> dict[str, str]:
+        return {"logo": self.current_value().branding.logo}
 
     @on(Select.Changed, "#clinic")
     def _clinic_picked(self, event: Select.Changed) -> None:
@@ -434,11 +423,8 @@ class MediaScreen(TabScreen):
         return problem.of(clinic.name if clinic else key[1])
 
     def action_save(self) -> None:
-        """A refused Spara shows the clinic whose own text has the first error, at its field.
-        The logo field shows the path as stored (absolute) even while it has the focus."""
+        """A refused Spara shows the clinic whose own text has the first error, at its field."""
         errors = [p for p in self.section_problems() if p.is_error] if self.started else []
-        if self.started:
-            self._show_stored_logo()
         key = self._per_clinic_key(errors[0]) if errors else None
         if key is not None and key != self.clinic:
             self.clinic = key

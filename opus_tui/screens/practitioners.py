@@ -157,11 +157,6 @@ class PractitionersScreen(TabScreen):
             self._fill_people()
         super().on_screen_resume()
 
-    def on_screen_suspend(self) -> None:
-        if self.started:  # another tab: the focus comes back to the field, not through it
-            self._show_stored_photo()
-        super().on_screen_suspend()
-
     # -- the list of practitioners --------------------------------------------------------------
     def load(self, value: Any) -> None:
         assert isinstance(value, PractitionerSettings)
@@ -274,29 +269,12 @@ class PractitionersScreen(TabScreen):
         self._edit_profile(photo=photo)
         self._show_photo(photo)
 
-    @on(Input.Blurred, "#photo")
-    @on(Input.Submitted, "#photo")
-    def _photo_left(self) -> None:
-        self._show_stored_photo()
-
     def _stored_photo(self) -> str:
         profile = self.current_value().profile(*self.chosen) if self.chosen else None
         return profile.photo if profile else ""
 
-    def _show_stored_photo(self) -> None:
-        """The photo field shows the path as stored (absolute once typed)."""
-        if self.chosen is None:
-            return
-        stored = self._stored_photo()
-        photo = self.query_one("#photo", Input)
-        if photo.value != stored:
-            with self.prevent(Input.Changed):
-                photo.value = stored
-
-    def action_save(self) -> None:
-        if self.started:
-            self._show_stored_photo()
-        super().action_save()
+    def stored_paths(self) -> dict[str, str]:
+        return {"photo": self._stored_photo()} if self.chosen is not None else {}
 
     @on(Input.Changed, "#text")
     def _text_changed(self, event: Input.Changed) -> None:
