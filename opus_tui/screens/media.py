@@ -33,7 +33,7 @@ from opus_tui.domain.problems import Problem
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.services import colours, content_checks, sanitize
-from opus_tui.services.paths import expanded
+from opus_tui.services.paths import expanded, typed_image_path
 from opus_tui.widgets.field import FieldError, FieldLabel
 from opus_tui.widgets.image_view import ImageView
 
@@ -278,7 +278,7 @@ class MediaScreen(TabScreen):
                 self._set("branding", "colour", event.value.strip())
                 self._show_colour(event.value.strip())
             case "logo":
-                logo = content_checks.typed_image_path(
+                logo = typed_image_path(
                     event.value, self.current_value().branding.logo
                 )
                 self._set("branding", "logo", logo)

@@ -26,8 +26,7 @@ from opus_tui.domain.fields import label_of, max_length_of
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.screens.consent import ConsentScreen
-from opus_tui.services.content_checks import typed_image_path
-from opus_tui.services.paths import expanded
+from opus_tui.services.paths import expanded, typed_image_path
 from opus_tui.widgets.field import FieldError, FieldLabel
 from opus_tui.widgets.flat_list import FlatOptionList
 from opus_tui.widgets.image_view import ImageView

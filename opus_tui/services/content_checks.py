@@ -27,7 +27,7 @@ from opus_tui.services import colours, sanitize, sms
 from opus_tui.services import templates as tpl
 from opus_tui.services.analytics import check_script
 from opus_tui.services.checks import register
-from opus_tui.services.paths import expanded, pinned_path
+from opus_tui.services.paths import expanded
 from opus_tui.services.templates import Candidates, TemplateKind
 
 KINDS: tuple[TemplateKind, ...] = tuple(TemplateKind)
@@ -105,24 +105,6 @@ def colour_problems(colour: str) -> list[Problem]:
     else:
         return []
     return [Problem(path, message, "warning", None, label)]
-
-
-def pinned_image_path(text: str) -> str:
-    """An image path as typed in the app, made independent of the working directory: ``~``
-    expanded and a relative path joined to the current directory (resolved). Absolute paths,
-    http(s) addresses and the empty text are kept (stripped). ``publish --images DIR`` only
-    applies to relative paths, so those that came from a TOML import stay relative."""
-    text = text.strip()
-    if text.startswith(("https://", "http://")):
-        return text
-    return pinned_path(text)
-
-
-def typed_image_path(text: str, stored: str) -> str:
-    """What an image field stores for its ``text``: the pinned (absolute) path, or the stored
-    value while the text is unchanged (a saved relative path stays as it is)."""
-    text = text.strip()
-    return stored if text == stored else pinned_image_path(text)
 
 
 def logo_problem(logo: str) -> str | None:

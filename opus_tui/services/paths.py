@@ -30,3 +30,21 @@ def pinned_path(text: str) -> str:
         return str((Path.cwd() / path).resolve())
     except (OSError, RuntimeError):  # no working directory (removed) or a symlink loop
         return text
+
+
+def pinned_image_path(text: str) -> str:
+    """An image path as typed in the app, made independent of the working directory: ``~``
+    expanded and a relative path joined to the current directory (resolved). Absolute paths,
+    http(s) addresses and the empty text are kept (stripped). ``publish --images DIR`` only
+    applies to relative paths, so those that came from a TOML import stay relative."""
+    text = text.strip()
+    if text.startswith(("https://", "http://")):
+        return text
+    return pinned_path(text)
+
+
+def typed_image_path(text: str, stored: str) -> str:
+    """What an image field stores for its ``text``: the pinned (absolute) path, or the stored
+    value while the text is unchanged (a saved relative path stays as it is)."""
+    text = text.strip()
+    return stored if text == stored else pinned_image_path(text)

@@ -1,5 +1,5 @@
 """Image paths typed in the app are pinned to the working directory of the moment they are typed
-(``content_checks.pinned_image_path``), so they name the same file wherever the app or
+(``services.paths.pinned_image_path``), so they name the same file wherever the app or
 ``opus-tui publish`` runs later."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from PIL import Image
 
 from opus_tui.screens.practitioners import photo_info
 from opus_tui.services import content_checks
-from opus_tui.services.content_checks import pinned_image_path, typed_image_path
-from opus_tui.services.paths import expanded
+from opus_tui.services.paths import expanded, pinned_image_path, typed_image_path
 
 # no such user: ``Path.expanduser`` raises for it on POSIX
 UNKNOWN_USER = "~opus-tui-ingen-sadan-anvandare"
