@@ -60,7 +60,8 @@ def help_lines(screen: Screen[object], focused: Widget | None) -> tuple[str, lis
             rows.append((app.get_key_display(binding), what))
 
     for active in screen.active_bindings.values():
-        if active.node is not app and active.binding.action in _own_actions(type(active.node)):
+        own = {b.action for b in _own_bindings(type(active.node))}
+        if active.node is not app and active.binding.action in own:
             add(active.binding)
     tabs: list[str] = []
     for binding in _own_bindings(type(app)):
@@ -76,20 +77,15 @@ def help_lines(screen: Screen[object], focused: Widget | None) -> tuple[str, lis
 
 
 def _own_bindings(cls: type[object]) -> list[Binding]:
-    """Bindings declared (as Binding objects) by our classes in ``cls``'s MRO."""
+    """Bindings declared by our classes in ``cls``'s MRO (tuples made Bindings)."""
     found: list[Binding] = []
     for base in cls.__mro__:
         if base.__module__.startswith("opus_tui"):
-            found += [b for b in base.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)]
+            found += [
+                b if isinstance(b, Binding) else Binding(*b)
+                for b in base.__dict__.get("BINDINGS", ())
+            ]
     return found
-
-
-def _own_actions(cls: type[object]) -> set[str]:
-    actions = {b.action for b in _own_bindings(cls)}
-    for base in cls.__mro__:
-        if base.__module__.startswith("opus_tui"):
-            actions |= {b[1] for b in base.__dict__.get("BINDINGS", ()) if isinstance(b, tuple)}
-    return actions
 
 
 class HelpDialog(ModalScreen[None]):
