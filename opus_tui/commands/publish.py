@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         by_tab,
         changed_elsewhere,
         client_from_store,
+        conflict_line,
         published_from_here,
         readable,
     )
@@ -74,15 +75,8 @@ def run(args: argparse.Namespace) -> int:
         for group in by_tab(changes):
             print(f"{indent}{group.tab}:")
             for change in group.changes:
-                change = readable(change, conflict.portal, conflict.local, names)
-                where = f"{change.label} ({change.item})" if change.item else change.label
-                if change.kind == "changed":
-                    print(
-                        f"{indent}  {where}: portalen {change.old_text()}, "
-                        f"lokalt {change.new_text()}"
-                    )
-                else:
-                    print(f"{indent}  {change.describe()}")
+                shown = readable(change, conflict.portal, conflict.local, names)
+                print(f"{indent}  {conflict_line(shown)}")
 
     def print_conflict(conflict: Conflict) -> None:
         print("Konfigurationen har ändrats på portalen. Skillnader (portalen → lokalt):")

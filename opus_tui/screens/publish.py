@@ -68,18 +68,6 @@ def plan_lines(groups: list[TabChanges], describe: Callable[[Change], str]) -> T
     return text
 
 
-def conflict_line(change: Change) -> str:
-    """Both sides of one setting: the portal's value and ours."""
-    where = f"{change.label} ({change.item})" if change.item else change.label
-    if change.kind == "added":
-        return f"{change.label}: {change.item} — finns bara lokalt"
-    if change.kind == "removed":
-        return f"{change.label}: {change.item} — finns bara på portalen"
-    if change.kind == "moved":
-        return f"{change.label}: {change.item} — olika ordning"
-    return f"{where}: portalen {change.old_text()} · lokalt {change.new_text()}"
-
-
 THEIRS_HEADING = "Ändrat på portalen – Skriv över tar bort det"
 OURS_HEADING = "Dina ändringar"
 ELSEWHERE_HEADING = "Ändrat av någon annan – Publicera tar bort det"
@@ -261,7 +249,7 @@ class ConflictScreen(_FitsTheScreen):
 
     def _both_sides(self) -> Text:
         """The portal's own changes (since the plan read it) apart from ours, when known."""
-        from opus_tui.services.publisher import by_tab, readable
+        from opus_tui.services.publisher import by_tab, conflict_line, readable
 
         conflict = self.conflict
 

@@ -248,6 +248,19 @@ def readable(change: Change, old: BaseModel, new: BaseModel, names: Names) -> Ch
     return replace(change, item=name) if name else change
 
 
+def conflict_line(change: Change) -> str:
+    """Both sides of one change in a conflict (portal → ours), as Publicera and ``opus-tui
+    publish`` show it."""
+    where = f"{change.label} ({change.item})" if change.item else change.label
+    if change.kind == "added":
+        return f"{change.label}: {change.item} — finns bara lokalt"
+    if change.kind == "removed":
+        return f"{change.label}: {change.item} — finns bara på portalen"
+    if change.kind == "moved":
+        return f"{change.label}: {change.item} — olika ordning"
+    return f"{where}: portalen {change.old_text()} · lokalt {change.new_text()}"
+
+
 def client_from_store(store: Store, **kwargs: Any) -> PortalClient:
     """A client with the store's portal address, API key and client certificate."""
     from opus_tui.domain.connections import API_KEY_SECRET, CERTIFICATE_KEY_PASSPHRASE_SECRET

@@ -99,7 +99,7 @@ def test_after_a_conflict_plain_publish_still_overwrites_nothing(tmp_path: Path)
         assert code == 4
         # hours: ours 2 → 4, theirs 2 → 3 — a change on the portal since we compared
         assert "Ändrat på portalen sedan jämförelsen (--overwrite tar bort det):" in out
-        assert "portalen 3 timmar, lokalt 4 timmar" in out
+        assert "portalen 3 timmar · lokalt 4 timmar" in out
 
         code, out = publish(path)
         assert code == 4

@@ -391,7 +391,7 @@ def test_publish_command(store: Store, emulator: RunningEmulator, tmp_path: Path
     out = io.StringIO()
     with redirect_stdout(out):
         assert main(["--store", path, "publish"]) == 4
-    assert "portalen 4 timmar, lokalt 9 timmar" in out.getvalue()
+    assert "portalen 4 timmar · lokalt 9 timmar" in out.getvalue()
     assert "Inget skrevs över" in out.getvalue()
 
 
