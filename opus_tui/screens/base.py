@@ -70,7 +70,7 @@ class TabScreen(Screen[None]):
         self._preview_hidden = False  # wide terminal: preview hidden
         self._started = False  # the whole tab is mounted and filled from the draft
         self._completing = False
-        self._focus_before_preview: Widget | None = None  # given back when F2 closes it
+        self.focus_before_preview: Widget | None = None  # given back when F2 closes it
 
     # -- properties -----------------------------------------------------------------------------
     @property
@@ -401,10 +401,10 @@ class TabScreen(Screen[None]):
             return
         if self.has_class("-preview-open"):
             if before is not None and before is not pane:
-                self._focus_before_preview = before
+                self.focus_before_preview = before
             pane.focus()
         elif before is pane:
-            previous = self._focus_before_preview
+            previous = self.focus_before_preview
             if previous is not None and previous.is_attached and previous.focusable:
                 previous.focus()
             else:

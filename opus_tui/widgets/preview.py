@@ -459,7 +459,8 @@ class PreviewPane(Widget, can_focus=True):
             # Start on the first option, not on the header's buttons (Logga in …).
             headers = sum(1 for b in self.page.header_buttons if b.enabled)
             self.cursor = headers if len(actions) > headers else 0
-            self._on_header_for_want = 0 < headers >= len(actions)
+            # only header buttons to stand on (no options yet): move once options come
+            self._on_header_for_want = headers > 0 and len(actions) <= headers
             self._fresh = False
         self.cursor = min(self.cursor, max(0, len(actions) - 1))
         self._paint(source=(catalogue, now))
@@ -510,9 +511,11 @@ class PreviewPane(Widget, can_focus=True):
 
     def _full_width(self) -> bool:
         """Shown instead of the tab (a narrow terminal, opened with F2)."""
+        from textual.dom import NoScreen
+
         try:
             return self.screen.has_class("-preview-open")
-        except Exception:
+        except NoScreen:  # not mounted (yet, or any more)
             return False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -530,7 +533,7 @@ class PreviewPane(Widget, can_focus=True):
         """Escape beside the tab: the focus goes back to the field it came from."""
         # The first focus (F2 on a narrow terminal) comes before this pane is mounted: then the
         # tab screen's own note of the field it took the focus from.
-        target = self._came_from or getattr(self.screen, "_focus_before_preview", None)
+        target = self._came_from or getattr(self.screen, "focus_before_preview", None)
         if not isinstance(target, Widget) or target is self:
             target = None
         if target is not None and target.is_attached and target.focusable:
