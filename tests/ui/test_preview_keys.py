@@ -3,7 +3,11 @@ Backspace and ← step the booking path back, at both widths."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from opus_tui.app import OpusApp
 from opus_tui.services.demo import demo_catalogue
@@ -21,14 +25,23 @@ def footer_keys(app: OpusApp) -> dict[str, str]:
     }
 
 
-async def test_escape_closes_the_full_width_preview_and_keeps_the_path(tmp_path: Path) -> None:
+@asynccontextmanager
+async def on_flexibility(
+    tmp_path: Path, size: tuple[int, int]
+) -> AsyncIterator[tuple[OpusApp, Pilot[int]]]:
+    """The demo on Flexibilitet at ``size``, the focus in its first setting."""
     url, _ = demo_store(tmp_path, any_clinic=False)
     app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
         await focus(pilot, "general-any_clinic")
+        yield app, pilot
+
+
+async def test_escape_closes_the_full_width_preview_and_keeps_the_path(tmp_path: Path) -> None:
+    async with on_flexibility(tmp_path, (80, 24)) as (app, pilot):
         field = app.focused
         await pilot.press("f2")
         await settle(pilot)
@@ -62,13 +75,7 @@ async def test_escape_closes_the_full_width_preview_and_keeps_the_path(tmp_path:
 
 
 async def test_escape_beside_the_tab_gives_the_focus_back(tmp_path: Path) -> None:
-    url, _ = demo_store(tmp_path, any_clinic=False)
-    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
-        await focus(pilot, "general-any_clinic")
+    async with on_flexibility(tmp_path, (120, 40)) as (app, pilot):
         pane = pane_of(app)
         await pilot.press("shift+tab")  # the pane is last in the focus chain: Tab round to it
         while app.focused is not pane:
@@ -97,13 +104,7 @@ async def test_escape_beside_the_tab_gives_the_focus_back(tmp_path: Path) -> Non
 
 
 async def test_escape_follows_the_width_when_the_terminal_is_resized(tmp_path: Path) -> None:
-    url, _ = demo_store(tmp_path, any_clinic=False)
-    app = OpusApp(url, catalogue=demo_catalogue(TODAY), clock=lambda: NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
-        await focus(pilot, "general-any_clinic")
+    async with on_flexibility(tmp_path, (80, 24)) as (app, pilot):
         field = app.focused
         await pilot.press("f2")
         await settle(pilot)
