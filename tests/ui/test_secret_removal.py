@@ -5,6 +5,7 @@ the settings' own transaction; afterwards Testa anslutning and Publicera behave 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,14 @@ def save_all(url: str, tmp_path: Path, connection: str = "") -> None:
                 CERTIFICATE_KEY_PASSPHRASE_SECRET: PHRASE,
             },
         )
+
+
+def save_on_another_machine(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``save_all`` with another key file than this machine's (a shared store)."""
+    ours = os.environ["OPUS_TUI_KEY_FILE"]
+    monkeypatch.setenv("OPUS_TUI_KEY_FILE", str(tmp_path / "other-machine.key"))
+    save_all(url, tmp_path)
+    monkeypatch.setenv("OPUS_TUI_KEY_FILE", ours)
 
 
 def held(url: str) -> dict[str, bool]:
@@ -398,12 +407,7 @@ async def test_a_secret_saved_with_another_machines_key_can_be_removed(
 ) -> None:
     """A shared store: the API key was saved on another machine. It reads as none here, and
     said "(inget sparat)" with no way to remove it."""
-    import os
-
-    ours = os.environ["OPUS_TUI_KEY_FILE"]
-    monkeypatch.setenv("OPUS_TUI_KEY_FILE", str(tmp_path / "other-machine.key"))
-    save_all(store_url, tmp_path)
-    monkeypatch.setenv("OPUS_TUI_KEY_FILE", ours)
+    save_on_another_machine(store_url, tmp_path, monkeypatch)
     with Store.open(store_url) as store:
         assert store.secret_state(API_KEY_SECRET) == "unreadable"
         assert store.get_secret(API_KEY_SECRET) is None
@@ -430,12 +434,7 @@ async def test_a_secret_saved_with_another_machines_key_can_be_removed(
 def test_publishing_names_an_api_key_this_machine_cannot_read(
     store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import os
-
-    ours = os.environ["OPUS_TUI_KEY_FILE"]
-    monkeypatch.setenv("OPUS_TUI_KEY_FILE", str(tmp_path / "other-machine.key"))
-    save_all(store_url, tmp_path)
-    monkeypatch.setenv("OPUS_TUI_KEY_FILE", ours)
+    save_on_another_machine(store_url, tmp_path, monkeypatch)
     with Store.open(store_url) as store, pytest.raises(PublishError) as raised:
         client_from_store(store)
     assert "sparades på en annan dator och kan inte läsas här" in str(raised.value)
