@@ -278,9 +278,7 @@ class MediaScreen(TabScreen):
                 self._set("branding", "colour", event.value.strip())
                 self._show_colour(event.value.strip())
             case "logo":
-                logo = typed_image_path(
-                    event.value, self.current_value().branding.logo
-                )
+                logo = typed_image_path(event.value, self.current_value().branding.logo)
                 self._set("branding", "logo", logo)
                 self._check_logo(logo)
             case _:
