@@ -42,7 +42,8 @@ from opus_tui.domain import (
     WebConfiguration,
 )
 from opus_tui.domain import config as dc
-from opus_tui.domain.fields import wire_name_of
+from opus_tui.domain.fields import label_of, wire_name_of
+from opus_tui.domain.problems import label_for_path
 from opus_tui.services import wire_models as wm
 
 # --- Guesses ----------------------------------------------------------------------------------
@@ -212,13 +213,27 @@ def _lenient(model: type[M], data: dict[str, Any], where: str, notes: list[str] 
             bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
             bad &= set(data)
             if notes is not None:
-                what = ", ".join(sorted(bad)) or "hela avsnittet"
-                notes.append(f"{where}: portalens värde för {what} godtas inte; standard används")
+                notes.append(_refused_note(model, where, bad))
             if not bad:
                 return model()
             for name in bad:
                 data.pop(name)
     return model()
+
+
+def _refused_note(model: type[BaseModel], where: str, bad: Iterable[str]) -> str:
+    """``Media › Färgschema: portalens värde godtas inte; standard används`` (the UI's words)."""
+    path = where.split(".")
+    labels: list[str] = []
+    for end in range(1, len(path) + 1):
+        label = label_for_path(WebConfiguration, path[:end])
+        if label and label not in labels:
+            labels.append(label)
+    section = " › ".join(labels)
+    fields = [label_of(model, name) for name in sorted(bad)]
+    if not fields:
+        return f"{section}: portalens värden godtas inte; standard används"
+    return f"{section} › {', '.join(fields)}: portalens värde godtas inte; standard används"
 
 
 # --- Texts ------------------------------------------------------------------------------------
@@ -446,6 +461,10 @@ def from_wire(
     (others come back as their string form); ``media`` is the same path → reference map as for
     :func:`to_wire`, used backwards. Values the domain refuses fall back to defaults (``notes``).
     """
+    if notes is not None and wire == empty_configuration(
+        wire.Subdomain.Name, wire.Subdomain.AccountID
+    ):
+        notes = None  # a freshly claimed subdomain's blanks are unset values, not refused ones
     known_dbs = list(databases)
     by_wire_id = domain_ids(ids)
     by_reference = {ref: path for path, ref in (media or {}).items()}

@@ -229,9 +229,32 @@ def test_fresh_portal_configuration_reads_leniently() -> None:
     # All-zero steps (Klinik four times) and an empty colour are not valid domain values.
     assert config.flexibility.steps == dc.StepOrder()
     assert config.media.branding.colour == dc.DEFAULT_COLOUR
-    assert any("flexibility.steps" in n for n in notes)
-    assert any("media.branding" in n for n in notes)
     assert config.flexibility.general.show_bookings is False  # the portal's value is kept
+    assert notes == []  # a freshly claimed subdomain's blanks are unset, not refused
+
+
+def test_refused_portal_values_are_noted_in_the_uis_words() -> None:
+    sub = base().Subdomain
+    body = wm.Configuration(
+        Subdomain=sub.model_copy(
+            update={
+                "MediaSettings": sub.MediaSettings.model_copy(update={"ColorCode": "ej färg"}),
+                "FlexibilitySettings": sub.FlexibilitySettings.model_copy(
+                    update={"FirstStep": 1, "SecondStep": 1, "ThirdStep": 2, "FourthStep": 3}
+                ),
+            }
+        )
+    )
+    notes: list[str] = []
+    config = wire.from_wire(body, notes=notes)
+    assert config.media.branding.colour == dc.DEFAULT_COLOUR
+    assert config.flexibility.steps == dc.StepOrder()
+    assert "Media › Färgschema: portalens värde godtas inte; standard används" in notes
+    assert (
+        "Flexibilitet › Bokningssteg ordning: portalens värden godtas inte; standard används"
+        in notes
+    )
+    assert not any("media." in n or "colour" in n or "flexibility." in n for n in notes)
 
 
 def test_identifier_guesses() -> None:
