@@ -126,7 +126,7 @@ def _diff_models(
         if isinstance(a, BaseModel) and isinstance(b, BaseModel) and type(a) is type(b):
             _diff_models(root, a, b, prefix, path, item, out)
         elif isinstance(a, list) and isinstance(b, list) and _keyed(a, b):
-            _diff_lists(root, a, b, prefix, path, out)
+            _diff_lists(root, a, b, prefix, path, item, out)
         else:
             label, unit = label_for_path(root, path), unit_for_path(root, path)
             out.append(Change(prefix + path, label, a, b, item=item, unit=unit))
@@ -143,25 +143,31 @@ def _diff_lists(
     new: list[Any],
     prefix: Path,
     path: Path,
+    within: str,
     out: list[Change],
 ) -> None:
+    """``within``: the item holding this list (e.g. a clinic's name for its practitioners)."""
     label = label_for_path(root, path)
+
+    def name(x: BaseModel) -> str:
+        return f"{within} › {item_name(x)}" if within else item_name(x)
+
     old_by_key = {item_key(x): (i, x) for i, x in enumerate(old)}
     new_by_key = {item_key(x): (i, x) for i, x in enumerate(new)}
     for key, (i, x) in old_by_key.items():
         if key not in new_by_key:
-            out.append(Change((*prefix, *path, i), label, x, None, "removed", item_name(x)))
+            out.append(Change((*prefix, *path, i), label, x, None, "removed", name(x)))
     common_old = [k for k in old_by_key if k in new_by_key]
     common_new = [k for k in new_by_key if k in old_by_key]
     for key, (i, x) in new_by_key.items():
         if key not in old_by_key:
-            out.append(Change((*prefix, *path, i), label, None, x, "added", item_name(x)))
+            out.append(Change((*prefix, *path, i), label, None, x, "added", name(x)))
             continue
         before = old_by_key[key][1]
         if common_old.index(key) != common_new.index(key):
-            out.append(Change((*prefix, *path, i), label, before, x, "moved", item_name(x)))
+            out.append(Change((*prefix, *path, i), label, before, x, "moved", name(x)))
         if before != x:
-            _diff_models(root, before, x, prefix, (*path, i), item_name(x), out)
+            _diff_models(root, before, x, prefix, (*path, i), name(x), out)
 
 
 def summarise(changes: Sequence[Change], limit: int = 1) -> str:

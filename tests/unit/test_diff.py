@@ -87,7 +87,7 @@ def test_clinics_added_removed_moved_changed() -> None:
     assert ("moved", "Opus", "clinics.published[1]") in kinds
     assert ("changed", "City", "clinics.published[0].group") in kinds
     added_person = [c for c in changes if c.key == "clinics.published[0].practitioners[1]"]
-    assert [(c.kind, c.item) for c in added_person] == [("added", "B9")]
+    assert [(c.kind, c.item) for c in added_person] == [("added", "City › B9")]  # which clinic
     assert "Utb borttagen" in " ".join(c.describe() for c in changes)
 
 
