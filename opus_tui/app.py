@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # the domain imports pydantic: not before the first frame (is
     from opus_tui.domain.config import Section, WebConfiguration
     from opus_tui.domain.problems import Problem
     from opus_tui.messages import StoreFailed, StoreOpened
+    from opus_tui.store.errors import SectionChanged
     from opus_tui.store.quick import PlainStore, StoreState
 
 Clock = Callable[[], datetime]
@@ -559,6 +560,18 @@ class OpusApp(App[int]):
         """Publicera (F9, palette): the changes, confirm, publish the saved configuration."""
         self._publishing().start()
 
+    def section_changed(self, exc: SectionChanged) -> None:
+        """A save refused because another session saved the section meanwhile: what it saved
+        becomes this session's saved value, the draft stays (a second save overwrites)."""
+        self.mark_saved(exc.section, exc.stored)
+        self.notify(
+            f"{exc}. Ditt utkast är kvar: spara igen (ctrl+s) för att skriva över den "
+            "ändringen, eller återställ (ctrl+r) för att ta den.",
+            title="Ändrad i butiken",
+            severity="warning",
+            timeout=20,
+        )
+
     def kick_outbox(self) -> None:
         """Send queued publications now, in a worker (once the store is open)."""
         if self.store is not None:
@@ -713,6 +726,8 @@ class OpusApp(App[int]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save_all(self, jobs: list[tuple[str, Any, Any]]) -> None:
+        from opus_tui.store.errors import SectionChanged
+
         try:
             store = self.require_store()
             for section, value, screen in jobs:
@@ -720,8 +735,11 @@ class OpusApp(App[int]):
                     screen.write(store, value)
                     self.call_from_thread(screen.after_save, value)
                 else:
-                    store.save_section(section, value)
+                    store.save_section(section, value, expected=getattr(self.saved, section))
                     self.call_from_thread(self.mark_saved, section, value)
+        except SectionChanged as exc:
+            self.call_from_thread(self.section_changed, exc)
+            return
         except Exception as exc:
             self.call_from_thread(
                 self.notify, str(exc), title="Kan inte spara", severity="error", timeout=10

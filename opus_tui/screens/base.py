@@ -125,8 +125,9 @@ class TabScreen(Screen[None]):
             self.opus.update_draft(self.SECTION, value)
 
     def write(self, store: Any, value: Any) -> Any:
-        """Runs in a thread: save the value in one transaction; returns the revision."""
-        return store.save_section(self.SECTION, value)
+        """Runs in a thread: save the value in one transaction; returns the revision. Refused
+        (``SectionChanged``) if another session saved the section since it was read here."""
+        return store.save_section(self.SECTION, value, expected=self.saved_value())
 
     def after_save(self, value: Any) -> None:
         self.opus.mark_saved(self.SECTION, value)
@@ -347,9 +348,14 @@ class TabScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, value: Any) -> None:
+        from opus_tui.store.errors import SectionChanged
+
         try:
             store = self.opus.require_store()
             revision = self.write(store, value)
+        except SectionChanged as exc:
+            self.app.call_from_thread(self.opus.section_changed, exc)
+            return
         except Exception as exc:  # shown in words; the store's errors carry no secrets
             problems = getattr(exc, "problems", None)
             self.app.call_from_thread(self._save_failed, str(exc), problems)

@@ -51,7 +51,7 @@ from opus_tui.store.dbapi import (
     parse_datetime,
     sqlite_datetime,
 )
-from opus_tui.store.errors import ConfigInvalid, StoreError
+from opus_tui.store.errors import ConfigInvalid, SectionChanged, StoreError
 from opus_tui.store.location import default_store_path, describe, sqlite_path
 from opus_tui.store.quick import StoreState, snapshot_catalogue, sqlite_times, store_state
 
@@ -127,6 +127,12 @@ _HISTORY = schema.select(
     "revision", "id", "created_at", "os_user", "section", "summary", tail="ORDER BY id DESC"
 )
 _SNAPSHOT = schema.select("revision", "snapshot", tail="WHERE id = ?")
+_SECTION_REVISION = schema.select(
+    "revision",
+    "os_user",
+    "created_at",
+    tail="WHERE id = (SELECT revision_id FROM config_section WHERE section = ?)",
+)
 _CONNECTIONS = schema.select("connection_settings", "data", tail="WHERE id = 1")
 _CONNECTIONS_UPDATE = schema.update("connection_settings", "data", "updated_at", where="id = 1")
 _CONNECTIONS_INSERT = schema.insert("connection_settings", "id", "data", "updated_at")
@@ -366,28 +372,50 @@ class Store:
                 tx.execute(_SECTION_INSERT, (name, data, stamp, revision_id))
         return Revision(revision_id, now, user, section, summary)
 
-    def save_section(self, section: str, value: Section, *, summary: str | None = None) -> Revision:
+    def save_section(
+        self,
+        section: str,
+        value: Section,
+        *,
+        summary: str | None = None,
+        expected: Section | None = None,
+    ) -> Revision:
         """Save one section in one transaction with one revision.
 
         Refuses with ``ConfigInvalid`` (nothing written) when the whole configuration would have
-        errors. ``summary`` defaults to a short description of the changes (``domain.diff``).
+        errors, and with ``SectionChanged`` when ``expected`` (the value the editor started
+        from) is no longer the stored one. ``summary`` defaults to a short description of the
+        changes (``domain.diff``).
         """
         if section not in SECTION_NAMES:
             raise ValueError(f"unknown section {section!r}")
         with self._transaction(write=True) as tx:
             stored = self._sections(tx)
+            current = lenient_config(stored)  # what was stored, even if it broke a rule
+            if expected is not None and getattr(current, section) != expected:
+                raise self._changed(tx, section, getattr(current, section))
             data = {**stored, section: value.model_dump(mode="json")}
             config, problems = validate_config(data)
             if config is None:
                 raise ConfigInvalid(problems, f"{section_label(section)} sparades inte")
             if summary is None:
-                current = lenient_config(stored)  # what was stored, even if it broke a rule
                 summary = summarise(
                     diff(getattr(current, section), getattr(config, section), (section,))
                 )
                 if summary == "inga ändringar":
                     summary = f"{section_label(section)}: inga ändringar"
             return self._write(tx, config, (section,), section, summary)
+
+    def _changed(self, tx: Transaction, section: str, stored: Section) -> SectionChanged:
+        row = tx.one(_SECTION_REVISION, (section,))
+        if row is None:  # the other session's revision is gone (cannot happen short of SQL)
+            by, when = "okänd", "okänd tid"
+        else:
+            by, when = (
+                row[0],
+                f"{_datetime(row[1]).replace(tzinfo=UTC).astimezone():%Y-%m-%d %H:%M}",
+            )
+        return SectionChanged(section, section_label(section), stored, by, when)
 
     def save_config(self, config: WebConfiguration, *, summary: str) -> Revision:
         """Save every section in one transaction with one revision (import, restore)."""

@@ -1,0 +1,58 @@
+"""Two sessions on one store (two SSH logins, or the app beside ``opus-tui import``): a section
+save names the value it started from, and the store refuses it when another session saved the
+section meanwhile, instead of silently undoing that session's work (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import getpass
+
+import pytest
+
+from opus_tui.domain import config as dc
+from opus_tui.store import Store
+from opus_tui.store.errors import SectionChanged
+
+
+def _clinic(clinic_id: str, name: str) -> dc.PublishedClinic:
+    return dc.PublishedClinic(database="Opus", clinic_id=clinic_id, name=name)
+
+
+def test_a_stale_save_is_refused_and_writes_nothing(store_url: str) -> None:
+    first, second = Store.open(store_url), Store.open(store_url)
+    try:
+        start = first.load_config().clinics
+        assert second.load_config().clinics == start
+        theirs = dc.ClinicsSettings(published=[_clinic("1", "Lund")])
+        second.save_section("clinics", theirs, expected=start)
+        revisions = len(first.history())
+
+        ours = dc.ClinicsSettings(published=[_clinic("2", "Malmö")])
+        with pytest.raises(SectionChanged) as info:
+            first.save_section("clinics", ours, expected=start)
+        assert info.value.section == "clinics"
+        assert info.value.stored == theirs  # what the other session saved, to start again from
+        message = str(info.value)
+        assert message.startswith("Kliniker sparades från en annan session")
+        assert getpass.getuser() in message
+        assert first.load_config().clinics == theirs  # nothing written
+        assert len(first.history()) == revisions
+
+        # Saving again from what is stored now is the deliberate overwrite.
+        first.save_section("clinics", ours, expected=info.value.stored)
+        assert second.load_config().clinics == ours
+    finally:
+        first.close()
+        second.close()
+
+
+def test_other_sections_and_unchanged_sections_save(store: Store) -> None:
+    start = store.load_config()
+    store.save_section("clinics", dc.ClinicsSettings(published=[_clinic("1", "Lund")]))
+    flex = start.flexibility.model_copy(deep=True)
+    flex.general.any_clinic = True
+    # Another section was saved meanwhile: this one's starting point still holds.
+    store.save_section("flexibility", flex, expected=start.flexibility)
+    assert store.load_config().flexibility.general.any_clinic is True
+    # Without ``expected`` (import, restore, a script) nothing is compared.
+    store.save_section("clinics", dc.ClinicsSettings(), expected=None)
+    assert store.load_config().clinics == dc.ClinicsSettings()
