@@ -19,7 +19,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("opus_tui.commands.demo", "skapa demobutik och demodatabaser och öppna appen"),
     "export": ("opus_tui.commands.export", "exportera webbkonfigurationen till en TOML-fil"),
     "import": ("opus_tui.commands.import_", "importera webbkonfigurationen från en TOML-fil"),
-    "check": ("opus_tui.commands.check", "kontrollera den sparade konfigurationen"),
+    "check": (
+        "opus_tui.commands.check",
+        "kontrollera den sparade konfigurationen (med --images även bildfilerna)",
+    ),
     "history": ("opus_tui.commands.history", "lista sparade versioner (revisioner)"),
     "restore": ("opus_tui.commands.restore", "återställ konfigurationen från en revision"),
     "preview": ("opus_tui.commands.preview", "skriv ut bokningssidans sidor som text"),

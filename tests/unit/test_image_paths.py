@@ -12,7 +12,14 @@ from PIL import Image
 
 from opus_tui.screens.practitioners import photo_info
 from opus_tui.services import content_checks
-from opus_tui.services.paths import expanded, pinned_image_path, typed_image_path
+from opus_tui.services.paths import (
+    expanded,
+    image_file,
+    is_relative_image_path,
+    is_url,
+    pinned_image_path,
+    typed_image_path,
+)
 
 # no such user: ``Path.expanduser`` raises for it on POSIX
 UNKNOWN_USER = "~opus-tui-ingen-sadan-anvandare"
@@ -113,3 +120,38 @@ def test_an_unknown_users_tilde_is_reported_not_raised(cwd: Path) -> None:
     typed = str(Path(UNKNOWN_USER, "logo.png"))
     assert (content_checks.logo_problem(typed) or "").endswith("finns inte")
     assert photo_info(typed) == "logo.png: filen finns inte eller kan inte läsas."
+
+
+def test_relative_image_paths_are_told_apart(cwd: Path) -> None:
+    """What ``opus-tui check`` warns about: a path that names another file elsewhere."""
+    for relative in ("logo.png", str(Path("bilder", "logo.png")), " logo.png ", ".."):
+        assert is_relative_image_path(relative), relative
+    absolute = str(cwd / "logo.png")
+    for other in (absolute, "", "  ", "https://exempel.se/a.png", "http://exempel.se/a.png"):
+        assert not is_relative_image_path(other), other
+    assert is_url(" https://exempel.se/a.png") and not is_url("httpsbilder/a.png")
+
+
+def test_tilde_is_not_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))  # Windows
+    assert not is_relative_image_path(str(Path("~", "logo.png")))
+
+
+def test_pinned_to_another_directory(cwd: Path, tmp_path: Path) -> None:
+    """``check --images KATALOG --pin``: relative paths joined to KATALOG, as publish does."""
+    root = tmp_path / "bildkatalog"
+    assert pinned_image_path("logo.png", root) == str(root.resolve() / "logo.png")
+    assert pinned_image_path(str(Path("a", "..", "b.png")), root) == str(root.resolve() / "b.png")
+    # a relative KATALOG is taken from the working directory, as publish --images takes it
+    assert pinned_image_path("logo.png", Path("kat")) == str(cwd / "kat" / "logo.png")
+    absolute = str(cwd / "logo.png")
+    assert pinned_image_path(absolute, root) == absolute
+    assert pinned_image_path("https://exempel.se/a.png", root) == "https://exempel.se/a.png"
+
+
+def test_image_file_is_what_the_publisher_opens(cwd: Path, tmp_path: Path) -> None:
+    assert image_file("logo.png") == Path("logo.png")  # relative: opened from the cwd
+    assert image_file("logo.png", tmp_path) == tmp_path / "logo.png"
+    assert image_file(str(cwd / "logo.png"), tmp_path) == cwd / "logo.png"
+    assert image_file(" logo.png", tmp_path) == tmp_path / " logo.png"  # not stripped
