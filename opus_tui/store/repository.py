@@ -392,7 +392,7 @@ class Store:
         with self._transaction(write=True) as tx:
             stored = self._sections(tx)
             current = lenient_config(stored)  # what was stored, even if it broke a rule
-            if expected is not None and getattr(current, section) != expected:
+            if expected is not None and getattr(current, section) != _as_stored(section, expected):
                 raise self._changed(tx, section, getattr(current, section))
             data = {**stored, section: value.model_dump(mode="json")}
             config, problems = validate_config(data)
@@ -672,6 +672,15 @@ class Store:
         if row is None:
             return None
         return PublishState(row[0], row[1], _datetime(row[2]))
+
+
+def _as_stored(section: str, value: Section) -> Section:
+    """``value`` as reading it back from the store gives it (the validators' normalising
+    applied: a draft built with ``model_copy`` skipped them)."""
+    section_value: Section = getattr(
+        lenient_config({section: value.model_dump(mode="json")}), section
+    )
+    return section_value
 
 
 def _datetime(value: Any) -> datetime:

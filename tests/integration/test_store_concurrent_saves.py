@@ -56,3 +56,11 @@ def test_other_sections_and_unchanged_sections_save(store: Store) -> None:
     # Without ``expected`` (import, restore, a script) nothing is compared.
     store.save_section("clinics", dc.ClinicsSettings(), expected=None)
     assert store.load_config().clinics == dc.ClinicsSettings()
+
+
+def test_an_unvalidated_draft_equal_to_the_stored_value_is_no_conflict(store: Store) -> None:
+    # Screens build drafts with model_copy, which skips the validators' normalising.
+    store.save_section("subdomain", dc.SubdomainSettings(name="kliniken"))
+    saved_as_typed = dc.SubdomainSettings().model_copy(update={"name": " Kliniken "})
+    store.save_section("subdomain", dc.SubdomainSettings(name="nya"), expected=saved_as_typed)
+    assert store.load_config().subdomain.name == "nya"
