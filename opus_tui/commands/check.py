@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from opus_tui.commands._common import open_store, print_problems
 from opus_tui.domain.problems import Path as ProblemPath
-from opus_tui.domain.problems import Problem
+from opus_tui.domain.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from opus_tui.domain.config import WebConfiguration
@@ -103,6 +103,13 @@ def image_settings(config: WebConfiguration) -> list[ImageSetting]:
     return found
 
 
+def _cwd() -> str:
+    try:
+        return str(Path.cwd())
+    except OSError:  # removed meanwhile
+        return "(finns inte längre)"
+
+
 def _where(setting: ImageSetting, root: Path | None) -> str:
     """The file a stored path names, said so that a relative one shows what it depends on."""
     from opus_tui.services.paths import image_file, is_relative_image_path, pinned_image_path
@@ -113,7 +120,7 @@ def _where(setting: ImageSetting, root: Path | None) -> str:
     if root is not None:
         return f"{absolute} (relativ sökväg från --images {root})"
     return (
-        f"{absolute} (relativ sökväg från arbetskatalogen {Path.cwd()}; "
+        f"{absolute} (relativ sökväg från arbetskatalogen {_cwd()}; "
         "från en annan katalog blir det en annan fil)"
     )
 
@@ -146,12 +153,15 @@ def relative_path_problems(settings: list[ImageSetting], root: Path | None = Non
     ]
 
 
-def _file_problem(setting: ImageSetting, root: Path | None, cache: dict[Any, str | None]) -> str:
+FileKey = tuple[int, int, int, int, bool]  # device, inode, size, mtime, as a photo
+
+
+def _file_problem(
+    setting: ImageSetting, root: Path | None, cache: dict[FileKey, str | None]
+) -> str:
     """Why the publisher could not upload this image (Swedish), or "" when it could."""
     import stat as stat_
 
-    from opus_tui.services import images
-    from opus_tui.services import wire_models as wm
     from opus_tui.services.paths import image_file
 
     path = image_file(setting.value, root)
@@ -166,21 +176,29 @@ def _file_problem(setting: ImageSetting, root: Path | None, cache: dict[Any, str
         return f"{where} är ingen vanlig fil"
     key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, setting.photo)
     if key not in cache:
-        try:
-            with path.open("rb") as f:
-                f.read(1)
-        except OSError as exc:
-            cache[key] = f"filen {where} kan inte läsas ({exc.strerror or exc})"
+        cache[key] = _read_problem(path, photo=setting.photo)
+    reason = cache[key]
+    return f"filen {where} {reason}" if reason else ""
+
+
+def _read_problem(path: Path, *, photo: bool) -> str | None:
+    """The publisher's verdict on a regular file: None, or why it would refuse it."""
+    from opus_tui.services import images
+    from opus_tui.services import wire_models as wm
+
+    try:
+        with path.open("rb") as f:
+            f.read(1)
+    except OSError as exc:
+        return f"kan inte läsas ({exc.strerror or exc})"
+    try:
+        if photo:
+            images.fit_photo(path, max_bytes=wm.PHOTO_MAX_BYTES)
         else:
-            try:
-                if setting.photo:
-                    images.fit_photo(path, max_bytes=wm.PHOTO_MAX_BYTES)
-                else:
-                    images.fit_logo(path, max_bytes=wm.LOGO_MAX_BYTES)
-                cache[key] = None
-            except images.ImageError as exc:
-                cache[key] = f"filen {where} kan inte publiceras: {exc}"
-    return cache[key] or ""
+            images.fit_logo(path, max_bytes=wm.LOGO_MAX_BYTES)
+    except images.ImageError as exc:
+        return f"kan inte publiceras: {exc}"
+    return None
 
 
 def image_file_problems(settings: list[ImageSetting], root: Path | None = None) -> list[Problem]:
@@ -189,12 +207,12 @@ def image_file_problems(settings: list[ImageSetting], root: Path | None = None) 
     relative path. A file used twice is read once."""
     from opus_tui.services.paths import is_relative_image_path
 
-    cache: dict[Any, str | None] = {}
+    cache: dict[FileKey, str | None] = {}
     found: list[Problem] = []
     for setting in settings:
         message = _file_problem(setting, root, cache)
         if message:
-            severity: Any = "error"
+            severity: Severity = "error"
             if not setting.published:
                 severity = "warning"
                 message += " (publiceras inte: behandlaren är inte tillagd under Kliniker)"
@@ -234,7 +252,7 @@ def pin_relative_paths(store: Store, root: Path | None) -> Pinned:
     pinned = {s.path: pinned_image_path(s.value, root) for s in relative}
     missing = [(s, pinned[s.path]) for s in relative if not image_file(s.value, root).is_file()]
     if missing:
-        where = f"--images {root}" if root is not None else f"arbetskatalogen {Path.cwd()}"
+        where = f"--images {root}" if root is not None else f"arbetskatalogen {_cwd()}"
         return Pinned(
             missing=missing,
             lines=[
@@ -298,7 +316,10 @@ def run(args: argparse.Namespace) -> int:
             config = lenient_config(data)
         except Exception:  # too broken to find its image paths; the errors say why
             config = None
-    settings = image_settings(config) if config is not None else []
+    try:
+        settings = image_settings(config) if config is not None else []
+    except (AttributeError, TypeError):  # a lenient config with lists of the wrong kind
+        settings = []
     if with_files:
         problems += image_file_problems(settings, root)
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -414,3 +415,26 @@ def test_check_images_agrees_with_publish_dry_run(
     assert (checked == 1) == (published != 0), check_out + publish_out
     refused = name in REFUSED or name == ("liten.png" if what == "photo" else "animerad.gif")
     assert (published != 0) == refused, publish_out
+
+
+def test_a_store_with_errors_still_gets_its_images_checked_but_not_pinned(
+    tmp_path: Path, demo_store: Path, pictures: Path
+) -> None:
+    """A store that breaks a rule (saved before the rule was tightened, edited by hand): its
+    image paths are checked as stored; --pin saves nothing until the errors are put right."""
+    set_images(tmp_path, demo_store, photos=("bilder/olle.jpg", "bilder/saknas.jpg", ""))
+    conn = sqlite3.connect(demo_store)
+    with conn:
+        conn.execute(
+            "UPDATE config_section SET data = json_set(data, '$.booking.hours_limit', -1) "
+            "WHERE section = 'flexibility'"
+        )
+    conn.close()
+    before = revisions(demo_store)
+    out = failed(opus(tmp_path, demo_store, "check", "--images", "--pin"))
+    assert out.splitlines()[0] == "Inga bildsökvägar fästes: konfigurationen har fel (se nedan)."
+    assert "fel: flexibility.booking.hours_limit" in out
+    assert "finns inte" in line_of(out, LENA)
+    assert "relativ sökväg 'bilder/olle.jpg'" in line_of(out, OLLE)
+    assert out.splitlines()[-1] == "2 fel, 1 varning."
+    assert revisions(demo_store) == before
