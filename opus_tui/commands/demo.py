@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from opus_tui.domain.config import (
     WebConfiguration,
 )
 from opus_tui.domain.connections import ConnectionSettings, DatabaseProfile
+from opus_tui.local_time import local
 from opus_tui.store.location import APP_NAME
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ def create_demo(
             connections = create_demo_databases(directory, today)
             databases = [DatabaseProfile(name=name, connection_string=c) for name, c in connections]
             s.save_connections(s.load_connections().model_copy(update={"databases": databases}))
-            catalogue = demo_catalogue(today, now)
+            catalogue = demo_catalogue(today, now.astimezone(UTC).replace(tzinfo=None))
             s.save_catalogue(catalogue)
             if fresh:
                 s.save_config(demo_configuration(catalogue), summary="Demokonfiguration skapad")
@@ -214,7 +215,9 @@ def create_demo(
 
 def _made_before(store: Store, today: date) -> bool:
     catalogue = store.load_catalogue(with_times=False)
-    return catalogue is None or catalogue.fetched_at is None or catalogue.fetched_at.date() < today
+    if catalogue is None or catalogue.fetched_at is None:
+        return True
+    return local(catalogue.fetched_at).date() < today
 
 
 def _use_portal(store: Store, url: str) -> None:

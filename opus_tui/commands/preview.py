@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 
 from opus_tui.errors import UserError
+from opus_tui.local_time import local_text
 
 STEP_KEYS = {
     "clinic": "clinic",
@@ -97,8 +98,9 @@ def run(args: argparse.Namespace) -> int:
     except bf.InvalidAction as exc:
         raise UserError(str(exc)) from None
 
-    source = {"database": "Opus-databasen", "snapshot": "ögonblicksbild", "demo": "demo"}
-    when = f", hämtad {catalogue.fetched_at:%Y-%m-%d %H:%M}" if catalogue.fetched_at else ""
+    source = {"database": "Opus-databasen", "snapshot": "sparad", "demo": "demo"}
+    fetched = catalogue.fetched_at
+    when = f", hämtad {local_text(fetched)}" if fetched else ""
     header = f"Katalog: {source.get(catalogue.source, catalogue.source)}{when}"
     explanations = []
     for question in args.explain:

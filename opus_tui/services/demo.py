@@ -264,7 +264,8 @@ def _db_catalogue_parts(
 
 def demo_catalogue(today: date, made_at: datetime | None = None) -> Catalogue:
     """The manual's world, in memory, with free times for 8 weeks from ``today``; "fetched"
-    ``made_at`` (default: the start of ``today``), so that a new demo is not hours old."""
+    ``made_at`` (naive UTC, as the store keeps it; default: the start of ``today``), so that a
+    new demo is not hours old."""
     clinics: list[CatalogueClinic] = []
     practitioners: list[CataloguePractitioner] = []
     treatments: list[CatalogueTreatment] = []

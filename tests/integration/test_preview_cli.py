@@ -46,7 +46,7 @@ def test_plain_preview_prints_the_manuals_example_path(demo_store: Path) -> None
         "5: Personuppgifter",
         "6: Bekräfta din bokning",
     ]
-    assert "Katalog: ögonblicksbild" in out
+    assert "Katalog: sparad, hämtad " in out
     assert "[Klinik] > Behandling > Behandlare > Tid > Personuppgifter > Bekräfta" in pages[0]
     assert "( ) OpusTandläkarna" in pages[0]
     assert "( ) Undersökning - E-tid" in pages[1]
