@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC
 
 from opus_tui.commands._common import open_store
+from opus_tui.local_time import local
 
 
 def positive(text: str) -> int:
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     rows = [
         (
             str(r.id),
-            r.created_at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            f"{local(r.created_at):%Y-%m-%d %H:%M:%S}",
             r.os_user,
             r.section_label,
             r.summary,

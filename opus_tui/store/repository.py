@@ -40,6 +40,7 @@ from opus_tui.domain.config import SECTION_NAMES, Section, WebConfiguration, sec
 from opus_tui.domain.connections import ConnectionSettings
 from opus_tui.domain.diff import diff, summarise
 from opus_tui.domain.problems import Problem, lenient_config, validate_config
+from opus_tui.local_time import local_text
 from opus_tui.store import schema
 from opus_tui.store.crypto import SecretBox
 from opus_tui.store.dbapi import (
@@ -411,10 +412,7 @@ class Store:
         if row is None:  # the other session's revision is gone (cannot happen short of SQL)
             by, when = "okänd", "okänd tid"
         else:
-            by, when = (
-                row[0],
-                f"{_datetime(row[1]).replace(tzinfo=UTC).astimezone():%Y-%m-%d %H:%M}",
-            )
+            by, when = row[0], local_text(_datetime(row[1]))
         return SectionChanged(section, section_label(section), stored, by, when)
 
     def save_config(self, config: WebConfiguration, *, summary: str) -> Revision:
