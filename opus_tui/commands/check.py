@@ -297,7 +297,7 @@ def pin_relative_paths(store: Store, root: Path | None) -> Pinned:
 
 def run(args: argparse.Namespace) -> int:
     from opus_tui.domain.problems import lenient_config, validate_config
-    from opus_tui.services.checks import problems_of_data
+    from opus_tui.services.checks import all_problems
 
     images_arg: str | None = getattr(args, "images", None)
     pin: bool = getattr(args, "pin", False)
@@ -306,8 +306,9 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         pinned = pin_relative_paths(store, root) if pin else None
         data = store.load_config_data()  # after --pin: what it saved is checked
-    problems = problems_of_data(data)
-    config, _ = validate_config(data)
+    config, problems = validate_config(data)  # as services.checks.problems_of_data
+    if config is not None:
+        problems = all_problems(config)
     if config is not None and with_files:
         # the logo's content check (content_checks) is replaced by the fuller one below
         problems = [p for p in problems if not (p.path == LOGO_PATH and p.is_error)]

@@ -3,6 +3,7 @@ made absolute (pinned) so that it does not depend on the directory the app runs 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -54,7 +55,11 @@ def is_relative_image_path(text: str) -> bool:
     """A stored image path that names a different file from another working directory (or
     ``publish --images DIR``): not empty, not an http(s) address, relative after ``~``."""
     text = text.strip()
-    return bool(text) and not is_url(text) and not expanded(text).is_absolute()
+    if not text or is_url(text):
+        return False
+    if os.name == "posix" and not text.startswith("~"):
+        return not text.startswith("/")  # as Path.is_absolute, without a Path (many profiles)
+    return not expanded(text).is_absolute()
 
 
 def image_file(text: str, root: Path | None = None) -> Path:
