@@ -8,11 +8,19 @@ times) beside a 3-clinic chain (30 practitioners each, same density), measured i
   flipped between runs so nothing is reused but the catalogue index;
 * index rows: building the catalogue index once per catalogue, and the memory it keeps (and
   its peak while building), measured with ``tracemalloc`` in a second build;
-* pane row: in ``App.run_test`` (headless, the real app on the Flexibilitet tab), press space on
-  *Visa 'Vilken klinik som helst'* and wait until the pane has recomputed and the screen is
-  idle again (so the repaint is included).
+* pane rows: in ``App.run_test`` (headless, the real app on the Flexibilitet tab), press space
+  on *Visa 'Vilken klinik som helst'* and wait until the pane has recomputed and the screen is
+  idle again (so the repaint is included); on the first page as it opens (20 clinics, then
+  "Visa fler") and with every clinic shown ("Visa fler" until none is left: 300 clinics,
+  ≈ 1 200 lines);
+* F2 rows: on a narrow terminal (100 columns: the preview opens full-width instead of the tab),
+  F2 from the key to the screen idle again with the pane shown, on the first page as it opens
+  and with every clinic shown;
+* PageLines rows: ``PageLines.show`` of the pane's blocks with every clinic shown, cold (lines
+  never rendered before: a new width) and after a setting change (a new ``_body``, same width).
 
-``BENCH_PREVIEW_RUNS`` (default 60) engine runs, ``BENCH_PREVIEW_KEYS`` (default 30) key presses.
+``BENCH_PREVIEW_RUNS`` (default 60) engine runs, ``BENCH_PREVIEW_KEYS`` (default 30) key presses
+and F2 opens.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bench import stats
 from opus_tui.domain.catalogue import Catalogue
@@ -158,7 +167,12 @@ def engine_samples(
 
 
 async def _pane_samples(
-    config: WebConfiguration, catalogue: Catalogue, now: datetime, keys: int, directory: Path
+    config: WebConfiguration,
+    catalogue: Catalogue,
+    now: datetime,
+    keys: int,
+    directory: Path,
+    every_clinic: bool = False,
 ) -> tuple[list[float], list[float]]:
     """(keystroke→repaint, the pane's own recompute+paint) per key press, in seconds."""
     from opus_tui.app import OpusApp
@@ -177,10 +191,12 @@ async def _pane_samples(
         await pilot.pause()
         await pilot.press("4")
         await pilot.pause()
+        pane = app.screen.query_one(PreviewPane)
+        if every_clinic:
+            await _show_every_clinic(pilot, pane)
         box = app.screen.query_one("#general-any_clinic")
         box.focus()
         await pilot.pause()
-        pane = app.screen.query_one(PreviewPane)
         for _ in range(keys + 3):
             before = pane.recomputes
             started = time.perf_counter()
@@ -191,6 +207,89 @@ async def _pane_samples(
             samples.append(time.perf_counter() - started)
             own.append(pane.last_recompute_ms / 1000)
     return samples[3:], own[3:]
+
+
+NARROW = (100, 40)  # below the 120 columns where the preview stands beside the tab
+
+
+async def _show_every_clinic(pilot: Any, pane: Any) -> None:
+    """Choose "Visa fler" in the pane until every clinic is on the page."""
+    while pane.page is not None:
+        more = [a for a in pane.page.selectable() if a.kind == "more"]
+        if not more:
+            return
+        pane.choose(more[0])
+        await pilot.pause()
+
+
+async def _f2_samples(
+    config: WebConfiguration,
+    catalogue: Catalogue,
+    now: datetime,
+    opens: int,
+    directory: Path,
+) -> dict[str, list[float]]:
+    """F2 key→shown (first page; every clinic shown) and PageLines.show cold / after a change
+    (every clinic shown), in seconds."""
+    from opus_tui.app import OpusApp
+    from opus_tui.store.repository import Store
+    from opus_tui.widgets.preview import PageLines, PreviewPane
+
+    url = f"sqlite:///{directory / 'store.db'}"
+    with Store.open(url) as store:
+        store.save_config(config, summary="bench")
+    app = OpusApp(url, catalogue=catalogue, clock=lambda: now)
+    out: dict[str, list[float]] = {}
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        app.screen.query_one("#general-any_clinic").focus()
+        await pilot.pause()
+
+        async def f2_opens(name: str) -> None:
+            samples = []
+            for _ in range(opens + 2):
+                started = time.perf_counter()
+                await pilot.press("f2")  # open: the pane takes the focus
+                await pilot.pause()
+                samples.append(time.perf_counter() - started)
+                assert app.screen.has_class("-preview-open")
+                await pilot.press("f2")  # close
+                await pilot.pause()
+            out[name] = samples[2:]
+
+        await f2_opens("f2 first page")
+        await pilot.press("f2")
+        await pilot.pause()
+        pane = app.screen.query_one(PreviewPane)
+        await _show_every_clinic(pilot, pane)
+        await pilot.press("f2")
+        await pilot.pause()
+        await f2_opens("f2 every clinic")
+
+        await pilot.press("f2")
+        await pilot.pause()
+        lines = pane.query_one(PageLines)
+        assert pane.page is not None
+        cold: list[float] = []
+        warm: list[float] = []
+        for n in range(opens + 2):
+            # cold: a width never drawn at (each sample one column narrower)
+            await pilot.resize_terminal(NARROW[0] - 1 - n, NARROW[1])
+            await pilot.pause()
+            blocks = pane._body(pane.page).blocks
+            started = time.perf_counter()
+            lines.show(blocks)
+            cold.append(time.perf_counter() - started)
+            blocks = pane._body(pane.page).blocks  # new blocks, same content
+            started = time.perf_counter()
+            lines.show(blocks)
+            warm.append(time.perf_counter() - started)
+        out["build cold"], out["build warm"] = cold[2:], warm[2:]
+    return out
 
 
 def run() -> list[dict[str, object]]:
@@ -257,31 +356,63 @@ def run() -> list[dict[str, object]]:
             )
         )
 
-    pane: dict[str, tuple[float, float]] = {}
-    own: dict[str, tuple[float, float]] = {}
+    for every_clinic, shown in ((False, ""), (True, ", every clinic shown")):
+        pane: dict[str, tuple[float, float]] = {}
+        own: dict[str, tuple[float, float]] = {}
+        for label, (config, catalogue) in worlds.items():
+            with tempfile.TemporaryDirectory(prefix="opus-bench-preview-") as tmp:
+                samples, inner = asyncio.run(
+                    _pane_samples(config, catalogue, now, keys, Path(tmp), every_clinic)
+                )
+            pane[label], own[label] = _ms(samples), _ms(inner)
+            log(
+                f"  pane{shown} {label}: {pane[label][0]:.1f} ms "
+                f"(pane's own part {own[label][0]:.2f} ms)"
+            )
+        rows.append(
+            _row(
+                f"pane keystroke→repaint (setting toggled, whole app){shown}, {big_name}",
+                "ms",
+                pane["large"],
+                pane["small"],
+                small_name,
+            )
+        )
+        rows.append(
+            _row(
+                f"pane's own recompute+paint in that key press{shown}, {big_name}",
+                "ms",
+                own["large"],
+                own["small"],
+                small_name,
+            )
+        )
+
+    f2: dict[str, dict[str, list[float]]] = {}
     for label, (config, catalogue) in worlds.items():
         with tempfile.TemporaryDirectory(prefix="opus-bench-preview-") as tmp:
-            samples, inner = asyncio.run(_pane_samples(config, catalogue, now, keys, Path(tmp)))
-        pane[label], own[label] = _ms(samples), _ms(inner)
-        log(f"  pane {label}: {pane[label][0]:.1f} ms (pane's own part {own[label][0]:.2f} ms)")
-    rows.append(
-        _row(
-            f"pane keystroke→repaint (setting toggled, whole app), {big_name}",
-            "ms",
-            pane["large"],
-            pane["small"],
-            small_name,
+            f2[label] = asyncio.run(_f2_samples(config, catalogue, now, keys, Path(tmp)))
+        log(
+            "  F2 "
+            + label
+            + ": "
+            + ", ".join(f"{k} {_ms(v)[0]:.1f} ms" for k, v in f2[label].items())
         )
-    )
-    rows.append(
-        _row(
-            f"pane's own recompute+paint in that key press, {big_name}",
-            "ms",
-            own["large"],
-            own["small"],
-            small_name,
+    for key, what in (
+        ("f2 first page", "F2 opens the full-width preview, key→shown, first page (20 clinics)"),
+        ("f2 every clinic", "F2 opens the full-width preview, key→shown, every clinic shown"),
+        ("build cold", "PageLines.show, every clinic shown, cold (new width)"),
+        ("build warm", "PageLines.show, every clinic shown, new blocks same content"),
+    ):
+        rows.append(
+            _row(
+                f"{what}, {big_name}",
+                "ms",
+                _ms(f2["large"][key]),
+                _ms(f2["small"][key]),
+                small_name,
+            )
         )
-    )
     return rows
 
 

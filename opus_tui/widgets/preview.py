@@ -11,6 +11,7 @@ focus goes back to the tab's field.
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -157,8 +158,37 @@ class _Body:
 _SHARED_CHOICES: WeakKeyDictionary[Any, bf.Choices] = WeakKeyDictionary()
 
 
+def _text_key(text: Text) -> tuple[Hashable, ...]:
+    """Everything of a Text that its lines depend on (at a given width)."""
+    return (
+        text.plain,
+        tuple(text.spans),
+        text.style,
+        text.justify,
+        text.overflow,
+        text.no_wrap,
+        text.end,
+        text.tab_size,
+    )
+
+
+def block_key(block: RenderableType) -> Hashable:
+    """Equal for blocks that render to the same lines: a Text or an option by content (a new
+    ``_body`` makes new objects), anything else (photos, the logo) by identity."""
+    if type(block) is Text:
+        return ("text", _text_key(block))
+    if type(block) is _Hanging:
+        details = tuple(_text_key(d) for d in block.details)
+        return ("option", _text_key(block.prefix), _text_key(block.body), details)
+    return ("object", id(block))
+
+
 class PageLines(ScrollView, can_focus=False):
-    """The page's blocks rendered once into lines; only the visible lines are painted."""
+    """The page's blocks rendered into lines; only the visible lines are painted.
+
+    The lines of each block are kept (by :func:`block_key`, width and base style) for the next
+    build, so a repaint after a setting change, the cursor moving or F2 renders only the blocks
+    that changed: with every clinic of a large chain shown, that is a few of ≈ 300 options."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -166,6 +196,12 @@ class PageLines(ScrollView, can_focus=False):
         self._strips: list[Strip] = []
         self._offsets: list[int] = []
         self._width = 0
+        # block lines of the last build and of the one before; (block, lines): the block is
+        # held so that an identity key is never reused by another object while kept
+        self._kept: dict[Hashable, tuple[RenderableType, list[Strip]]] = {}
+        self._kept_before: dict[Hashable, tuple[RenderableType, list[Strip]]] = {}
+        self.rendered_blocks = 0  # blocks rendered in the last build, not taken from the kept
+        self._pending = False  # blocks shown while it had no width: not built yet
 
     def show(self, blocks: list[RenderableType]) -> None:
         self._blocks = blocks
@@ -174,17 +210,37 @@ class PageLines(ScrollView, can_focus=False):
     def _build(self) -> None:
         width = self.scrollable_content_region.width or self.size.width
         if width <= 0:
-            width = 40
+            # Hidden (F2 closed it) or not laid out yet: built when it gets a width (on_resize).
+            self._width = 0
+            self._pending = True
+            return
+        self._build_at(width)
+
+    def _build_at(self, width: int) -> None:
+        self._pending = False
         self._width = width
         console = self.app.console
         options = console.options.update_width(width)
         base = self.rich_style
+        kept: dict[Hashable, tuple[RenderableType, list[Strip]]] = {}
+        rendered = 0
         strips: list[Strip] = []
         offsets: list[int] = []
         for block in self._blocks:
             offsets.append(len(strips))
-            for line in console.render_lines(block, options, pad=False):
-                strips.append(Strip(line).apply_style(base))
+            key = (block_key(block), width, base)
+            entry = kept.get(key) or self._kept.get(key) or self._kept_before.get(key)
+            if entry is None:
+                lines = [
+                    Strip(line).apply_style(base)
+                    for line in console.render_lines(block, options, pad=False)
+                ]
+                entry = (block, lines)
+                rendered += 1
+            kept[key] = entry
+            strips.extend(entry[1])
+        self._kept_before, self._kept = self._kept, kept
+        self.rendered_blocks = rendered
         self._strips, self._offsets = strips, offsets
         size = Size(width, len(strips))
         if size != self.virtual_size:
@@ -203,7 +259,7 @@ class PageLines(ScrollView, can_focus=False):
 
     def on_resize(self, _event: events.Resize) -> None:
         width = self.scrollable_content_region.width
-        if width and width != self._width:
+        if width and (width != self._width or self._pending):
             self._build()
 
     def render_line(self, y: int) -> Strip:
@@ -215,6 +271,8 @@ class PageLines(ScrollView, can_focus=False):
         return self._strips[index].crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def plain_lines(self) -> list[str]:
+        if self._pending:
+            self._build_at(40)  # not shown: as it would be in a narrow pane
         return [strip.text for strip in self._strips]
 
 
@@ -628,8 +686,10 @@ class PreviewPane(Widget, can_focus=True):
         accent = self._accent()
         width = max(10, self.size.width - 4)
 
+        selectable = set(actions)  # a list's `in` would make a long page quadratic
+
         def add(block: RenderableType, action: bf.Action | None = None) -> None:
-            if action is not None and action in actions:
+            if action is not None and action in selectable:
                 body.anchors.append(len(body.blocks))
             body.blocks.append(block)
 
