@@ -74,6 +74,7 @@ Clock = Callable[[], datetime]
 # configuration and the catalogue without times (None: no snapshot, or a catalogue was given).
 _PlainBasis = tuple["StoreState", "WebConfiguration", "Catalogue | None"]
 CATALOGUE_DAYS = 56  # online times read ahead: eight weeks
+BACKUP_SECONDS = 1.0  # unsaved edits are kept this long after the last change
 
 
 def _tab_bindings() -> list[Binding]:
@@ -186,6 +187,14 @@ class OpusApp(App[int]):
         self._publish_flow: Any = None  # opus_tui.screens.publish.PublishFlow, made on first use
         self._outbox_timer: Any = None
         self.config_loaded: Signal[WebConfiguration] = Signal(self, "config_loaded")
+        # Unsaved sections kept in a file (services.draft_backup), once the last session's
+        # have been offered back; written BACKUP_SECONDS after the last change.
+        self.backup_seconds = BACKUP_SECONDS
+        self._backup_ready = False
+        self._backup_timer: Any = None
+        self._backup_lock = threading.Lock()
+        self._backup_turn = 0  # the newest backup asked for; an older one never overwrites it
+        self._backup_failed = False
         self._problems: tuple[int, list[Problem]] | None = None
         self._errors_by_section: dict[str, tuple[Any, list[Problem]]] = {}
         self._progressive = progressive
@@ -293,12 +302,102 @@ class OpusApp(App[int]):
         """Set one section of the draft (no validation) and tell the subscribers."""
         self.draft = self.draft.model_copy(update={section: value})
         self.draft_changed.publish(self.draft)
+        self._schedule_backup()
 
     def mark_saved(self, section: str, value: Section) -> None:
         """After a save: the store holds ``value`` for ``section``."""
         self.saved = self.saved.model_copy(update={section: value})
         self.draft_changed.publish(self.draft)
+        self._schedule_backup()
         self.kick_outbox()
+
+    # -- unsaved edits kept across a dropped connection or a crash ------------------------------
+    def _schedule_backup(self) -> None:
+        if not self._backup_ready:
+            return
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
+        self._backup_timer = self.set_timer(self.backup_seconds, self._backup_now)
+
+    def _backup_now(self) -> None:
+        self._backup_timer = None
+        self._backup_turn += 1
+        self._write_backup(self._backup_turn, self.saved, self.draft)
+
+    @work(thread=True, group="draft-backup", exit_on_error=False)
+    def _write_backup(self, turn: int, saved: WebConfiguration, draft: WebConfiguration) -> None:
+        from opus_tui.services.draft_backup import unsaved_sections, write_backup
+
+        sections = unsaved_sections(saved, draft)
+        with self._backup_lock:
+            if turn != self._backup_turn:
+                return  # a newer backup is on its way
+            try:
+                write_backup(self.store_url, sections)
+            except OSError as exc:
+                if not self._backup_failed:
+                    self._backup_failed = True
+                    self.call_from_thread(
+                        self.notify,
+                        f"Osparade ändringar kan inte sparas undan ({exc.strerror or exc}); "
+                        "spara ofta.",
+                        title="Utkast",
+                        severity="warning",
+                    )
+
+    def _forget_backup(self) -> None:
+        """Nothing unsaved is to be kept (all saved, or thrown away on purpose)."""
+        from opus_tui.services.draft_backup import clear_backup
+
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
+            self._backup_timer = None
+        with self._backup_lock:
+            self._backup_turn += 1
+            clear_backup(self.store_url)
+
+    def _offer_backup(self) -> None:
+        """At start, once the store is open: the last session's unsaved edits, if any."""
+        from opus_tui.services.draft_backup import read_backup, recovered_sections
+
+        backup = read_backup(self.store_url)
+        recovered = recovered_sections(backup, self.saved) if backup is not None else {}
+        if not recovered:
+            self._backup_ready = True
+            if backup is not None:
+                self._forget_backup()
+            return
+        from opus_tui.domain.config import section_label
+        from opus_tui.local_time import local_text
+        from opus_tui.screens.recover import RecoverDialog
+
+        assert backup is not None
+        labels = [section_label(name) for name in recovered]
+        dialog = RecoverDialog(labels, local_text(backup.written_at))
+        self.push_screen(dialog, lambda restore: self._after_recover(bool(restore), recovered))
+
+    def _after_recover(self, restore: bool, recovered: dict[str, Section]) -> None:
+        from opus_tui.domain.config import section_label
+
+        self._backup_ready = True
+        if not restore:
+            self._forget_backup()
+            return
+        # Sections already edited in this session (its first moments) keep those edits.
+        taken = {
+            name: value
+            for name, value in recovered.items()
+            if getattr(self.draft, name) == getattr(self.saved, name)
+        }
+        self.draft = self.draft.model_copy(update=taken)
+        self.reloaded.publish(self.draft)
+        self.draft_changed.publish(self.draft)
+        self._schedule_backup()
+        names = ", ".join(section_label(name) for name in taken)
+        self.notify(
+            f"Osparade ändringar tillbaka i utkastet: {names}. Spara dem med ctrl+s på fliken.",
+            title="Utkast",
+        )
 
     def problems(self) -> list[Problem]:
         """Errors and warnings of the whole draft (cached per draft)."""
@@ -432,6 +531,8 @@ class OpusApp(App[int]):
             self.set_catalogue(self._demo_catalogue())
         self._update_status()
         self._freeze_long_lived()
+        if not self._backup_ready:
+            self._offer_backup()
         if self._outbox_timer is None:  # the outbox: now, then every OUTBOX_SECONDS
             from opus_tui.screens.publish import OUTBOX_SECONDS
 
@@ -680,6 +781,8 @@ class OpusApp(App[int]):
 
         dirty = self.dirty_modes()
         if not dirty:
+            if self._backup_ready:
+                self._forget_backup()
             self.exit(0)
             return
         if isinstance(self.screen, QuitDialog):
@@ -689,6 +792,7 @@ class OpusApp(App[int]):
 
     def _after_quit_dialog(self, choice: str | None) -> None:
         if choice == "discard":
+            self._forget_backup()
             self.exit(0)
         elif choice == "save":
             self.save_all_then_exit()
@@ -746,6 +850,7 @@ class OpusApp(App[int]):
                 self.notify, str(exc), title="Kan inte spara", severity="error", timeout=10
             )
             return
+        self.call_from_thread(self._forget_backup)
         self.call_from_thread(self.exit, 0)
 
 

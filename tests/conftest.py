@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+from opus_tui.services.draft_backup import DRAFT_DIR_ENV
 
 # Textual renders monochrome with NO_COLOR set, which breaks every snapshot: drop it first.
 os.environ.pop("NO_COLOR", None)
@@ -20,3 +25,16 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 
 pytest_plugins = ["tests.pg_cluster"]
+
+
+@pytest.fixture(autouse=True)
+def _draft_backups_of_this_test(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test keeps unsaved edits (services.draft_backup) in a directory of its own: a
+    store URL two tests share never offers one test's edits to the other."""
+    before = os.environ.get(DRAFT_DIR_ENV)
+    os.environ[DRAFT_DIR_ENV] = str(tmp_path_factory.mktemp("utkast"))
+    yield
+    if before is None:
+        os.environ.pop(DRAFT_DIR_ENV, None)
+    else:
+        os.environ[DRAFT_DIR_ENV] = before
