@@ -18,6 +18,7 @@ Image paths (Media › Logotyp, Behandlare › Profilbild):
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -156,10 +157,9 @@ def relative_path_problems(settings: list[ImageSetting], root: Path | None = Non
 FileKey = tuple[int, int, int, int, bool]  # device, inode, size, mtime, as a photo
 
 
-def _file_problem(
-    setting: ImageSetting, root: Path | None, cache: dict[FileKey, str | None]
-) -> str:
-    """Why the publisher could not upload this image (Swedish), or "" when it could."""
+def _stat_problem(setting: ImageSetting, root: Path | None) -> tuple[str, FileKey | None, Path]:
+    """Without reading: (why the file cannot be used, "" if it may be; the key of its
+    contents when it is to be read; the path the publisher opens)."""
     import stat as stat_
 
     from opus_tui.services.paths import image_file
@@ -169,16 +169,12 @@ def _file_problem(
     try:
         info = path.stat()
     except OSError:
-        return f"filen {where} finns inte"
+        return f"filen {where} finns inte", None, path
     if stat_.S_ISDIR(info.st_mode):
-        return f"{where} är en katalog, ingen bildfil"
+        return f"{where} är en katalog, ingen bildfil", None, path
     if not stat_.S_ISREG(info.st_mode):
-        return f"{where} är ingen vanlig fil"
-    key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, setting.photo)
-    if key not in cache:
-        cache[key] = _read_problem(path, photo=setting.photo)
-    reason = cache[key]
-    return f"filen {where} {reason}" if reason else ""
+        return f"{where} är ingen vanlig fil", None, path
+    return "", (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, setting.photo), path
 
 
 def _read_problem(path: Path, *, photo: bool) -> str | None:
@@ -205,12 +201,24 @@ def image_file_problems(settings: list[ImageSetting], root: Path | None = None) 
     """Every image file checked as the publisher uploads it (files are read). An error per file
     the publisher would refuse (a warning when the publisher skips it), else a warning per
     relative path. A file used twice is read once."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from opus_tui.services.paths import is_relative_image_path
 
-    cache: dict[FileKey, str | None] = {}
+    def verdict(item: tuple[FileKey, Path]) -> str | None:
+        return _read_problem(item[1], photo=item[0][4])
+
+    stats = [_stat_problem(s, root) for s in settings]
+    to_read = {key: path for _, key, path in stats if key is not None}  # each file once
+    # Pillow decodes, resizes and encodes without the GIL: files are read side by side
+    workers = max(1, min(4, os.cpu_count() or 1, len(to_read)))
+    with ThreadPoolExecutor(workers) as pool:
+        verdicts = dict(zip(to_read, pool.map(verdict, to_read.items()), strict=True))
     found: list[Problem] = []
-    for setting in settings:
-        message = _file_problem(setting, root, cache)
+    for setting, (message, key, _) in zip(settings, stats, strict=True):
+        reason = verdicts.get(key) if key is not None else None
+        if reason:
+            message = f"filen {_where(setting, root)} {reason}"
         if message:
             severity: Severity = "error"
             if not setting.published:
