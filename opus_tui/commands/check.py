@@ -3,9 +3,11 @@ configuration; exit 1 on errors.
 
 Image paths (Media › Logotyp, Behandlare › Profilbild):
 
-* always (no file is read): a relative path is a warning. It names another file, or none, when
-  the app or ``opus-tui publish`` runs from another directory. A warning, not an error: with
-  ``publish --images DIR`` relative paths are the intended way (a TOML import keeps them).
+* always (no file is read for it): a relative path is a warning. It names another file, or
+  none, when the app or ``opus-tui publish`` runs from another directory. A warning, not an
+  error: with ``publish --images DIR`` relative paths are the intended way (a TOML import keeps
+  them). (The logo file itself is read by the content checks, ``content_checks.logo_problem``,
+  as before; practitioners' photos are read only with ``--images``.)
 * ``--images``: every image file is checked as the publisher would upload it: it must exist, be
   a readable file and pass ``images.fit_logo``/``fit_photo`` with the portal's limits. A
   relative path is resolved as ``publish`` does (KATALOG, else the working directory) and the
