@@ -11,8 +11,11 @@ A step is one key press until the app is idle again (workers done, screen repain
 - *remove*: Del on an added practitioner of the first clinic;
 - *add all*: ctrl+a in Behandlare, adding that practitioner back.
 
-Every edit is followed by the draft's check (the clinics section is validated whole: ≈ 10 ms
-quiet for 9,000 practitioners, ``domain.problems.section_errors``). The app is made as
+Every edit is followed by the draft's check (``domain.problems.section_errors``): only the
+clinics the edit made are validated, then the section's rules across the list (a clinic added
+twice); validating the section whole took ≈ 10 ms quiet for 9,000 practitioners. The rows
+``clinic_section_errors_*`` time that check alone, for one edit of Grupp (``*_whole``: the whole
+section validated from its dump, as before). The app is made as
 ``run_app`` makes it (``freeze_data``): the loaded catalogue and draft are out of the cycle
 collector's scans; without that, a full collection walked them every two or three edits on
 the large chain (≈ 110 ms here). Rows:
@@ -125,6 +128,49 @@ async def _steps(session: _Session, rounds: int) -> None:
         await session.step("add_all", "ctrl+a")
 
 
+def _section_errors_ms(catalogue: Catalogue, rounds: int) -> tuple[list[float], list[float]]:
+    """The clinics section's check after an edit of one clinic's Grupp, in CPU ms with the
+    cycle collector paused (the app's steps count it): as the app checks it, and validating
+    the whole section from its dump (the same errors)."""
+    from opus_tui.domain.problems import SectionValidator
+    from opus_tui.services.demo import published_clinics
+
+    value = published_clinics(catalogue)
+    validator = SectionValidator()
+    validator.errors("clinics", value)  # the first check validates every clinic
+    checked: list[float] = []
+    whole: list[float] = []
+    gc.collect()
+    gc.disable()
+    try:
+        for i in range(rounds * 4):
+            clinics = list(value.published)
+            clinics[0] = clinics[0].model_copy(update={"group": "x" * (i % 2)})
+            value = value.model_copy(update={"published": clinics})
+            began = time.thread_time()
+            found = validator.errors("clinics", value)
+            checked.append((time.thread_time() - began) * 1000)
+            began = time.thread_time()
+            reference = _whole_section_errors(value)
+            whole.append((time.thread_time() - began) * 1000)
+            assert found == reference
+    finally:
+        gc.enable()
+    return checked, whole
+
+
+def _whole_section_errors(value: Any) -> list[Any]:
+    from pydantic import ValidationError
+
+    from opus_tui.domain.problems import problems_from_validation_error
+
+    try:
+        value.model_validate(value.model_dump())
+    except ValidationError as exc:
+        return problems_from_validation_error(exc, type(value), ("clinics",))
+    return []
+
+
 def run() -> list[dict[str, Any]]:
     rounds = int(os.environ.get("BENCH_CLINIC_EDIT_ROUNDS", "8"))
     tmp = Path(tempfile.mkdtemp(prefix="opus-bench-clinic-edits-"))
@@ -135,7 +181,23 @@ def run() -> list[dict[str, Any]]:
     for n, (label, catalogue) in enumerate((("small", small), ("large", large)) * 2):
         results[label] = asyncio.run(_measure(catalogue, tmp / f"{label}{n}.db", rounds))
     large_gc, small_gc = results["large"]["gc"], results["small"]["gc"]
+    large_checked, large_whole = _section_errors_ms(large, rounds)
+    small_checked, _ = _section_errors_ms(small, rounds)
     rows = [
+        stats.row(
+            "clinic_section_errors_300x30",
+            "ms",
+            large_checked,
+            "clinic_section_errors_3x30",
+            small_checked,
+        ),
+        stats.row(
+            "clinic_section_errors_whole_300x30",
+            "ms",
+            large_whole,
+            "clinic_section_errors_300x30",
+            large_checked,
+        ),
         stats.make_row(
             "clinic_edit_gc_300x30",
             "ms",
@@ -143,7 +205,7 @@ def run() -> list[dict[str, Any]]:
             stats.p95(large_gc),
             "clinic_edit_gc_3x30",
             statistics.fmean(small_gc),
-        )
+        ),
     ]
     for name in ("group_keystroke", "open_clinic", "remove", "add_all"):
         for key in (name, f"{name}_cpu"):

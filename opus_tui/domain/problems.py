@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from opus_tui.domain import standard_texts
 from opus_tui.domain.config import SECTION_NAMES, ClinicsSettings, RuleError, WebConfiguration
@@ -219,20 +219,130 @@ def _list_item_model(annotation: Any) -> type[BaseModel] | None:
 SectionErrors = Callable[[str, BaseModel], list[Problem]]
 
 
+class SectionValidator:
+    """A section's rule errors, checking again only the list entries an edit changed.
+
+    Validating Kliniker whole took ≈ 10 ms for 300 clinics × 30 practitioners, on every
+    keystroke. A draft's list entries are not changed in place (an edit makes new ones), so
+    whether an entry passes its model's rules is kept per entry object, with its validated
+    model. When every entry passes, the section is validated as a *shell*: the same model with
+    its lists typed ``list[Any]``, given the validated entries, so only its own fields and its
+    rules across a whole list (a clinic added twice) run. While an entry breaks a rule, the
+    section model itself is validated, given the validated entries (pydantic does not check a
+    model's fields again, only runs its ``mode="after"`` rules: ≈ 1 ms for the chain) and the
+    failing ones' dumps. Either way the errors are those of validating the whole dump: the
+    same paths, rules, values and order."""
+
+    def __init__(self) -> None:
+        # (section, list) → {id(entry): (entry, its validated model or None)} for the entries
+        # of the last call, kept alive with them so an id stays its own
+        self._entries: dict[tuple[str, str], dict[int, tuple[BaseModel, BaseModel | None]]] = {}
+        self.entries_checked = 0  # entries validated so far (each new entry object once)
+
+    def errors(self, name: str, value: BaseModel) -> list[Problem]:
+        model = type(value)
+        lists = _entry_lists(value)
+        if lists:
+            data = value.model_dump(exclude=set(lists))
+            for field, item in lists.items():
+                data[field] = self._validated(name, field, getattr(value, field), item)
+            valid = all(e is not None for field in lists for e in data[field])
+            if not valid:
+                for field in lists:
+                    entries = zip(data[field], getattr(value, field), strict=True)
+                    data[field] = [v if v is not None else e.model_dump() for v, e in entries]
+            checked = _shell(model) if valid else model
+        else:
+            data, checked = value.model_dump(), model
+        try:
+            checked.model_validate(data)
+        except ValidationError as exc:
+            return problems_from_validation_error(exc, model, (name,))
+        return []
+
+    def _validated(
+        self, name: str, field: str, entries: list[BaseModel], item: type[BaseModel]
+    ) -> list[BaseModel | None]:
+        """Each entry's validated model, or None where it breaks a rule; known entries are not
+        validated again."""
+        known = self._entries.get((name, field), {})
+        kept: dict[int, tuple[BaseModel, BaseModel | None]] = {}
+        for entry in entries:
+            checked = known.get(id(entry))
+            if checked is None or checked[0] is not entry:
+                checked = (entry, _validated(entry, item))
+                self.entries_checked += 1
+            kept[id(entry)] = checked
+        self._entries[(name, field)] = kept
+        return [kept[id(entry)][1] for entry in entries]
+
+
+def _validated(entry: BaseModel, item: type[BaseModel]) -> BaseModel | None:
+    """The entry's validated model, or None when it breaks a rule."""
+    try:
+        return item.model_validate(entry.model_dump())
+    except ValidationError:
+        return None
+
+
+def _entry_lists(value: BaseModel) -> dict[str, type[BaseModel]]:
+    """The section's lists of entries (``list[Model]``) and their entry models; none when a list
+    holds something else (a lenient draft may), or the section has rules that would see its
+    input (not the validated section) or a list's own validators or serializers: the section
+    is then validated from its dump alone."""
+    model = type(value)
+    decorators = model.__pydantic_decorators__
+    if any(d.info.mode != "after" for d in decorators.model_validators.values()):
+        return {}
+    found: dict[str, type[BaseModel]] = {}
+    for field, info in model.model_fields.items():
+        item = _list_item_model(info.annotation)
+        if item is None:
+            continue
+        entries = getattr(value, field, None)
+        if not (isinstance(entries, list) and all(type(e) is item for e in entries)):
+            return {}
+        found[field] = item
+    validators = [d.info.fields for d in decorators.field_validators.values()]
+    serializers = [d.info.fields for d in decorators.field_serializers.values()]
+    if any(found.keys() & set(fields) for fields in validators + serializers):
+        return {}
+    return found
+
+
+_shells: dict[type[BaseModel], type[BaseModel]] = {}
+
+
+def _shell(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` with its lists of entries typed ``list[Any]`` (their constraints kept): given
+    validated entries, it checks only the section's own fields and rules."""
+    shell = _shells.get(model)
+    if shell is None:
+        fields: dict[str, Any] = {
+            name: (list[Any], info)
+            for name, info in model.model_fields.items()
+            if _list_item_model(info.annotation) is not None
+        }
+        shell = _shells[model] = create_model(f"{model.__name__}Shell", __base__=model, **fields)
+    return shell
+
+
+_sections = SectionValidator()
+
+
 def section_errors(name: str, value: BaseModel) -> list[Problem]:
     """The rule errors of one section of a (possibly unvalidated, draft) configuration. The
-    configuration has no rules across sections, so its errors are its sections' errors."""
-    try:
-        type(value).model_validate(value.model_dump())
-    except ValidationError as exc:
-        return problems_from_validation_error(exc, type(value), (name,))
-    return []
+    configuration has no rules across sections, so its errors are its sections' errors.
+    Entries of the section's lists unchanged since the last call are not checked again
+    (``SectionValidator``)."""
+    return _sections.errors(name, value)
 
 
 def check(config: WebConfiguration, errors_of: SectionErrors = section_errors) -> list[Problem]:
     """Every error and warning of a (possibly unvalidated, draft) configuration: the errors,
     or when there are none the warnings. ``errors_of`` may cache per section (the UI does: an
-    edit replaces one section, and 300 clinics × 30 practitioners take ≈ 50 ms to check)."""
+    edit replaces one section); ``section_errors`` itself checks again only the list entries
+    an edit made."""
     errors = [p for name in SECTION_NAMES for p in errors_of(name, getattr(config, name))]
     return errors or warnings(config)
 
