@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from opus_tui.domain.config import (
     PHOTO_MAX_BYTES,
@@ -38,6 +37,15 @@ PHOTO_NOTE = (
     f"* Maxstorlek på bild som laddas upp är {PHOTO_MAX_BYTES // 1024} kb "
     "(större bilder anpassas vid publicering)."
 )
+
+
+SEP = "\x1f"  # between the database and the practitioner's id in the list's option ids
+
+
+def _key(option_id: str) -> tuple[str, str]:
+    """(database, practitioner_id) of a row of the list."""
+    database, _, practitioner_id = option_id.partition(SEP)
+    return database, practitioner_id
 
 
 def photo_info(reference: str) -> str:
@@ -113,7 +121,9 @@ class PractitionersScreen(TabScreen):
     def __init__(self) -> None:
         super().__init__()
         self.chosen: tuple[str, str] | None = None  # (database, practitioner_id)
-        self._people: list[tuple[str, str, str, list[str]]] = []  # db, id, name, clinics
+        # option id (database SEP practitioner_id) → name, → its clinics; in the list's order
+        self._names: dict[str, str] = {}
+        self._clinics: dict[str, str] = {}
         self._people_of: object = None  # the ClinicsSettings the list was made from
 
     def compose_content(self) -> ComposeResult:
@@ -142,8 +152,8 @@ class PractitionersScreen(TabScreen):
                 yield Button(label_of(PractitionerSettings, "consents"), id="consent", compact=True)
                 yield FieldError(("practitioners",), id="practitioners-problems")
 
+    # Textual calls TabScreen's on_mount and on_screen_resume too (after these): not super()
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#photo", Input).tooltip = PractitionerProfile.model_fields[
             "photo"
         ].description
@@ -154,7 +164,6 @@ class PractitionersScreen(TabScreen):
     def on_screen_resume(self) -> None:
         if self.opus.draft.clinics is not self._people_of:  # Kliniker changed meanwhile
             self._fill_people()
-        super().on_screen_resume()
 
     # -- the list of practitioners --------------------------------------------------------------
     def load(self, value: Any) -> None:
@@ -162,33 +171,48 @@ class PractitionersScreen(TabScreen):
         self._fill_people()
 
     def _fill_people(self) -> None:
-        self._people_of = self.opus.draft.clinics
-        people: dict[tuple[str, str], tuple[str, list[str]]] = {}
-        for clinic in self.opus.draft.clinics.published:
+        """The list's rows are made only as they are drawn (``FlatOptionList.set_rows``); a
+        chain's 9 000 practitioners cost one pass over the clinics, kept as plain strings (no
+        objects per row for the cycle collector to walk)."""
+        clinics = self.opus.draft.clinics
+        self._people_of = clinics
+        names: dict[str, str] = {}
+        where: dict[str, str] = {}
+        for clinic in clinics.published:
+            prefix, clinic_name = clinic.database + SEP, clinic.name or clinic.clinic_id
             for p in clinic.practitioners:
-                key = (clinic.database, p.practitioner_id)
-                _, clinics = people.setdefault(key, (p.name or p.practitioner_id, []))
-                clinics.append(clinic.name or clinic.clinic_id)
-        self._people = [(db, pid, name, cl) for (db, pid), (name, cl) in people.items()]
-        option_list = self.query_one("#people", OptionList)
+                option_id = prefix + p.practitioner_id
+                if option_id in names:  # in several clinics of the database
+                    where[option_id] += ", " + clinic_name
+                else:
+                    names[option_id] = p.name or p.practitioner_id
+                    where[option_id] = clinic_name
+        self._names, self._clinics = names, where
+        ids = list(names)
         # the database only when there are several (a narrow list cuts long names)
-        several = len({db for db, _, _, _ in self._people}) > 1
-        option_list.set_options(
-            Option(f"{name} ({db})" if several else name, id=f"{db}\x1f{pid}")
-            for db, pid, name, _ in self._people
-        )
-        keys = [(db, pid) for db, pid, _, _ in self._people]
-        if keys:
-            index = keys.index(self.chosen) if self.chosen in keys else 0
+        several = len({c.database for c in clinics.published if c.practitioners}) > 1
+
+        def row(index: int) -> tuple[str, str]:
+            option_id = ids[index]
+            name = names[option_id]
+            return option_id, f"{name} ({option_id.partition(SEP)[0]})" if several else name
+
+        option_list = self.query_one("#people", FlatOptionList)
+        option_list.set_rows(len(ids), row)
+        if ids:
+            chosen = SEP.join(self.chosen) if self.chosen else ""
+            index = ids.index(chosen) if chosen in names else 0
             option_list.highlighted = index
-            self._choose(keys[index])
+            self._choose(_key(ids[index]))
         else:
             self._choose(None)
 
     @on(OptionList.OptionHighlighted, "#people")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        database, _, practitioner_id = (event.option.id or "").partition("\x1f")
-        self._choose((database, practitioner_id))
+        option_id = event.option.id or ""
+        # a row of the list as it is now, not the one _fill_people has just chosen
+        if option_id in self._names and _key(option_id) != self.chosen:
+            self._choose(_key(option_id))
 
     def _choose(self, key: tuple[str, str] | None) -> None:
         self.chosen = key
@@ -201,8 +225,8 @@ class PractitionersScreen(TabScreen):
             who.update("Inga tillagda behandlare ännu. Lägg till behandlare under Kliniker.")
             profile = None
         else:
-            entry = next(e for e in self._people if (e[0], e[1]) == key)
-            who.update(f"{entry[2]} — {', '.join(entry[3])} ({entry[0]})")
+            option_id = SEP.join(key)
+            who.update(f"{self._names[option_id]} — {self._clinics[option_id]} ({key[0]})")
             profile = self.current_value().profile(*key)
         with self.prevent(Input.Changed):
             photo.value = profile.photo if profile else ""

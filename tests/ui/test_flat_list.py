@@ -105,3 +105,119 @@ async def test_set_options_replaces_the_lines() -> None:
         await pilot.pause()
         assert widget.virtual_size.height == 2
         assert _screen_lines(app)[:3] == ["Ett", "Två", ""]
+
+
+# -- rows made on demand (set_rows) -------------------------------------------------------------
+def _row(index: int) -> tuple[str, str]:
+    return str(index), f"Behandlare {index:04d} [db]"
+
+
+class RowsApp(App[None]):
+    """The same rows as ListApp, given as a count and a function."""
+
+    CSS = f"OptionList {{ height: {HEIGHT}; width: 24; border: none; }}"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield FlatOptionList(markup=False)
+
+    def on_mount(self) -> None:
+        def row(index: int) -> tuple[str, str]:
+            self.asked.append(index)
+            return _row(index)
+
+        self.query_one(FlatOptionList).set_rows(COUNT, row)
+
+
+async def test_set_rows_makes_only_the_rows_asked_for() -> None:
+    app = RowsApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(FlatOptionList)
+        assert widget.option_count == COUNT
+        assert widget.virtual_size.height == COUNT
+        assert sorted(set(app.asked)) == list(range(HEIGHT))  # the rows drawn
+        assert _screen_lines(app)[0].startswith("Behandlare 0000 [db]")
+        widget.focus()
+        await pilot.press("end", "pageup", "up")
+        await pilot.pause()
+        assert len(set(app.asked)) < 5 * HEIGHT
+        assert widget.highlighted_option is not None
+        assert widget.highlighted_option.id == str(COUNT - 1 - HEIGHT - 1)
+
+
+class SetOptionsApp(ListApp):
+    """ListApp's options given after mounting (no option highlighted yet, as with set_rows)."""
+
+    def compose(self) -> ComposeResult:
+        yield FlatOptionList(markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(FlatOptionList).set_options(_options())
+
+
+async def test_set_rows_draws_and_moves_as_set_options() -> None:
+    screens = []
+    for app in (SetOptionsApp(), RowsApp()):
+        async with app.run_test(size=(40, 20)) as pilot:
+            await pilot.pause()
+            widget = app.query_one(FlatOptionList)
+            widget.focus()
+            seen = [_screen_lines(app)]
+            for keys in (("down", "pagedown", "down"), ("end",), ("pageup", "up", "home")):
+                await pilot.press(*keys)
+                await pilot.pause()
+                seen.append([*_screen_lines(app), str(widget.highlighted)])
+            screens.append(seen)
+    assert screens[0] == screens[1]
+
+
+async def test_set_rows_finds_options_by_id_and_index() -> None:
+    from textual.widgets.option_list import OptionDoesNotExist
+
+    app = RowsApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(FlatOptionList)
+        assert widget.get_option_index("4321") == 4_321
+        option = widget.get_option("4321")
+        assert option is widget.get_option_at_index(4_321)  # one object per row
+        assert str(option.prompt) == "Behandlare 4321 [db]"
+        try:
+            widget.get_option("no such row")
+        except OptionDoesNotExist:
+            pass
+        else:
+            raise AssertionError("an unknown id was found")
+        widget.highlighted = 4_321
+        await pilot.pause()
+        assert any(line.startswith("Behandlare 4321") for line in _screen_lines(app))
+
+
+async def test_set_rows_then_the_option_list_changes_in_place() -> None:
+    app = RowsApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(FlatOptionList)
+        widget.remove_option("0")
+        widget.add_option(Option("Sist", id="sist"))
+        await pilot.pause()
+        assert widget.option_count == COUNT
+        assert _screen_lines(app)[0].startswith("Behandlare 0001")
+        assert widget.get_option_index("sist") == COUNT - 1
+        assert widget.get_option_index("1") == 0
+        widget.set_rows(3, _row)
+        await pilot.pause()
+        assert _screen_lines(app)[:4] == [
+            "Behandlare 0000 [db]",
+            "Behandlare 0001 [db]",
+            "Behandlare 0002 [db]",
+            "",
+        ]
+        widget.set_options([Option("Ett")])
+        await pilot.pause()
+        assert _screen_lines(app)[:2] == ["Ett", ""]
+        assert widget.virtual_size.height == 1
