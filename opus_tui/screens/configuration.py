@@ -300,10 +300,21 @@ class ConfigurationScreen(TabScreen):
                 with Vertical(id="db-side"):
                     db_list = OptionList(id="db-list")
                     db_list.border_title = label_of(ConnectionSettings, "databases")
+                    db_list.tooltip = "↑/↓ väljer databas; dess fält står till höger (Tab)."
                     yield db_list
                     with Horizontal(classes="button-row"):
-                        yield Button("Ny", id="db-new", compact=True)
-                        yield Button("Ta bort", id="db-remove", compact=True)
+                        yield Button(
+                            "Ny",
+                            id="db-new",
+                            compact=True,
+                            tooltip="Lägger till en databas (sparas med Spara).",
+                        )
+                        yield Button(
+                            "Ta bort",
+                            id="db-remove",
+                            compact=True,
+                            tooltip="Tar bort den valda databasen vid Spara; Ctrl+R ångrar.",
+                        )
                 with VerticalScroll(id="db-fields", can_focus=False):
                     yield from self._input(DatabaseProfile, "name", "db-name")
                     yield from self._input(DatabaseProfile, "connection_string", "db-conn")

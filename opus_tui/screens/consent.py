@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.css.scalar import Scalar
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from opus_tui.domain.config import ClinicsSettings, Consent, PractitionerSettings
 from opus_tui.domain.fields import help_of, label_of
@@ -152,6 +152,7 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
             with Horizontal(id="dialog-buttons"):
                 yield Button("Ok", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # the dialog's keys (the tab's footer behind it named keys that do nothing)
 
     def on_mount(self) -> None:
         table = self.query_one(ConsentTable)
@@ -215,7 +216,14 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         others = sum(
             w.outer_size.height + w.styles.margin.height for w in box.children if w is not table
         )
-        room = self.size.height - box.styles.gutter.height - others - table.styles.margin.height
+        footer = self.query_one(Footer).outer_size.height
+        room = (
+            self.size.height
+            - footer
+            - box.styles.gutter.height
+            - others
+            - table.styles.margin.height
+        )
         height = max(3, min(TABLE_ROWS, room))
         if table.styles.max_height != Scalar.from_number(height):
             table.styles.max_height = height

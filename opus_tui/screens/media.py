@@ -7,6 +7,7 @@ Texts use the light markup of ``docs/texts.md``; links and HTML are checked by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ DEVIATION_STANDARD: dict[str, str] = {
     "not_published": standard_texts.NOT_PUBLISHED,
 }
 NO_CLINIC = "(välj klinik)"
+HEX_WITHOUT_HASH = re.compile(r"[0-9A-Fa-f]{6}")
 PER_CLINIC = ("media", "clinic_texts", "per_clinic")
 
 ClinicKey = tuple[str, str]
@@ -127,9 +129,16 @@ class MediaScreen(TabScreen):
         picker.tooltip = "Välj klinik; dess text ersätter standardtexten i steget Behandling"
         yield picker
         yield Label(label_of(ClinicText, "header"), classes="field-label")
-        yield Input("", id="clinic-header", compact=True, disabled=True)
+        clinic_header = Input("", id="clinic-header", compact=True, disabled=True)
+        clinic_header.tooltip = "Klinikens egen överskrift i steget Behandling"
+        yield clinic_header
         yield Label(label_of(ClinicText, "body"), classes="field-label")
-        yield _text_area("", "clinic-body", "Klinikspecifik text; tom: standardtexten visas")
+        yield _text_area(
+            "",
+            "clinic-body",
+            "Klinikens egen text i steget Behandling; med tom överskrift och text visas "
+            "standardtexten",
+        )
         yield FieldError(("media", "clinic_texts", "per_clinic"))
         yield _preview("clinic-body")
         yield Static("", id="clinics-with-text", classes="standard-note", markup=False)
@@ -275,8 +284,14 @@ class MediaScreen(TabScreen):
             case "clinic-header":
                 self._set_clinic_text(header=event.value)
             case "colour":
-                self._set("branding", "colour", event.value.strip())
-                self._show_colour(event.value.strip())
+                colour = event.value.strip()
+                if HEX_WITHOUT_HASH.fullmatch(colour):  # copied without '#': the rule wants it
+                    colour = f"#{colour}"
+                    with self.prevent(Input.Changed):
+                        event.input.value = colour
+                        event.input.cursor_position = len(colour)
+                self._set("branding", "colour", colour)
+                self._show_colour(colour)
             case "logo":
                 logo = typed_image_path(event.value, self.current_value().branding.logo)
                 self._set("branding", "logo", logo)

@@ -139,10 +139,16 @@ class SubdomainScreen(TabScreen):
     @on(Input.Changed, "#name")
     def _changed(self, event: Input.Changed) -> None:
         name = subdomain_of(event.value)
+        field = event.input
         if name != event.value.strip().lower():  # a pasted address: the field shows the name
             with self.prevent(Input.Changed):
-                event.input.value = name
-                event.input.cursor_position = len(name)
+                field.value = name
+                field.cursor_position = len(name)
+        elif event.value != event.value.lower():  # shown as it is saved: in lower case
+            cursor = field.cursor_position
+            with self.prevent(Input.Changed):
+                field.value = event.value.lower()
+                field.cursor_position = cursor
         self.edit(self.current_value().model_copy(update={"name": name}))
         self._show_address(name)
 

@@ -57,6 +57,25 @@ class FieldError(Static):
         self.update("\n".join(lines))
         self.set_class(not errors, "-warning")
         self.add_class("-shown")
+        self.call_after_refresh(self._keep_in_view)  # once the line has its row
+
+    def _keep_in_view(self) -> None:
+        """The field being typed in and this line stay on screen: the line, and the tab's
+        summary of errors under the content, take rows and pushed both out of a scrolled tab."""
+        if not self.is_attached or not self.has_class("-shown") or self.parent is None:
+            return
+        focused = self.screen.focused
+        if focused is None or not self.screen.is_current:
+            return
+        siblings = list(self.parent.children)
+        for widget in reversed(siblings[: siblings.index(self)]):
+            if widget.focusable or any(w.focusable for w in widget.query("*")):
+                owner = widget  # the field this line is under
+                break
+        else:
+            return
+        if focused is owner or owner in focused.ancestors:
+            self.scroll_visible(animate=False)  # the line is right under its field
 
 
 class SettingCheckbox(Checkbox):

@@ -91,7 +91,12 @@ class TemplateEditor(Vertical):
             )
             picker.tooltip = "Väljer du ett fält infogas det vid markören i mallen"
             yield picker
-            yield Button("Standardtext", classes="use-standard", compact=True)
+            yield Button(
+                "Standardtext",
+                classes="use-standard",
+                compact=True,
+                tooltip="Lägger in Opus standardtext i mallen att utgå från (Ctrl+Z ångrar)",
+            )
         area = TextArea(
             self._initial,
             soft_wrap=True,

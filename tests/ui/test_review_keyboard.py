@@ -1,0 +1,112 @@
+"""Review round (rev2): Underdomän, Flexibilitet, Media, E-post, Konfiguration and the consent
+dialog used over the keyboard at 80×24; each defect found is pinned by a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widget import Widget
+from textual.widgets import Input, Static, TabbedContent
+from textual.widgets._footer import FooterKey
+
+from opus_tui.app import OpusApp
+from opus_tui.widgets.field import FieldError
+from tests.ui.helpers import focus, focus_widget, settle
+from tests.ui.test_review_consent import chain_app, open_consent
+from tests.ui.test_review_flex_media import on_tab
+
+__all__ = ["chain_app"]  # the fixture, used by name
+
+
+def on_screen(widget: Widget, container: Widget) -> bool:
+    """The widget's rows lie inside the (scrolling) container's visible rows."""
+    region, shown = widget.region, container.region
+    return region.height > 0 and shown.y <= region.y and region.bottom <= shown.bottom
+
+
+def help_line(app: OpusApp) -> str:
+    return str(app.screen.query_one("#help-line", Static).render())
+
+
+async def test_error_under_the_field_being_typed_in_stays_on_screen(tmp_path: Path) -> None:
+    """Emptying Avbokning/ombokning … timmar at 80×24: its error line, and the tab's summary
+    under the content, pushed the field and its error below the visible rows."""
+    async with on_tab(tmp_path, size=(80, 24)) as (app, pilot):
+        await focus(pilot, "hours_limit")
+        await pilot.press("backspace")
+        await settle(pilot)
+        content = app.screen.query_one("#content")
+        error = next(e for e in app.screen.query(FieldError) if e.path[-1:] == ("hours_limit",))
+        assert error.has_class("-shown")
+        assert on_screen(app.screen.query_one("#hours_limit"), content)
+        assert on_screen(error, content)
+
+
+async def test_subdomain_typed_in_capitals_shows_as_it_is_saved(make_app) -> None:
+    """The name is saved in lower case; the field kept the capitals typed, also after Spara."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await focus(pilot, "name")
+        await pilot.press(*"Tand", "left", "X")
+        await settle(pilot)
+        field = app.screen.query_one("#name", Input)
+        assert app.draft.subdomain.name == "tanxd"
+        assert field.value == "tanxd"
+        assert field.cursor_position == 4  # typing goes on where it was
+
+
+async def test_colour_copied_without_hash_is_taken(tmp_path: Path) -> None:
+    """'1B5E8C' (as colour pickers copy it): the swatch showed it as a good colour while the
+    field said it is no colour; it is taken as #1B5E8C."""
+    async with on_tab(tmp_path, "5", size=(80, 24)) as (app, pilot):
+        app.screen.query_one("#media-tabs", TabbedContent).active = "pane-media"
+        await focus(pilot, "colour")
+        field = app.screen.query_one("#colour", Input)
+        field.value = ""
+        await pilot.press(*"1B5E8C")
+        await settle(pilot)
+        assert field.value == "#1B5E8C"
+        assert app.draft.media.branding.colour == "#1B5E8C"
+        assert not [p for p in app.problems() if p.path[:3] == ("media", "branding", "colour")]
+
+
+async def test_consent_dialog_footer_shows_its_own_keys(chain_app) -> None:
+    """The footer under the dialog named the tab's keys (Ctrl+S Spara, F6 …), which do
+    nothing while it is open."""
+    app = chain_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        await pilot.pause()
+        described = {key.description for key in screen.query(FooterKey)}
+        assert {"Kryssa", "Avbryt"} <= described
+        assert "Spara" not in described
+        box = screen.query_one("#consent-box")
+        assert box.region.bottom <= 23  # the dialog stays above its footer
+
+
+async def test_standard_text_button_says_what_it_does(make_app) -> None:
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        button = app.screen.query_one("#editor-new_booking .use-standard")
+        await focus_widget(pilot, button)
+        assert "standardtext" in help_line(app)
+        assert "Enter trycker" not in help_line(app)
+
+
+async def test_konfiguration_database_list_and_buttons_have_help(make_app) -> None:
+    """The help line was empty on the list of databases and only said 'Enter trycker på den'
+    for Ny and Ta bort."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        expected = {"db-list": "databas", "db-new": "Lägger till", "db-remove": "Tar bort"}
+        for widget_id, words in expected.items():
+            await focus(pilot, widget_id)
+            assert words in help_line(app), widget_id
