@@ -223,3 +223,18 @@ async def test_several_clinics_and_databases(store_url: str, catalogue: Catalogu
         await settle(pilot)
         assert str(people.get_option_at_index(COUNT).prompt) == f"{shared.name} (Norr)"
         assert _who(app) == f"{shared.name} — Norrtand (Norr)"
+
+
+async def test_the_first_visit_starts_the_tab_once(store_url: str, catalogue: Catalogue) -> None:
+    """Textual calls TabScreen's on_mount itself: the tab's own must not call it again (the
+    list was filled twice and every draft signal reached the tab twice)."""
+    _save(store_url, published_clinics(catalogue), [])
+    async with on_behandlare(store_url, catalogue) as (app, pilot):
+        screen = app.screen
+        for signal in (app.draft_changed, app.reloaded, app.status_changed):
+            assert len(signal._subscriptions[screen]) == 1, signal
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert len(app.draft_changed._subscriptions[screen]) == 1
