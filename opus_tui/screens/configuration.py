@@ -588,6 +588,18 @@ class ConfigurationScreen(TabScreen):
     def _db_test_pressed(self) -> None:
         self.action_test_connection()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F5 (Testa) only on Databaser: elsewhere it tested a database out of sight."""
+        if action == "test_connection":
+            tabs = self.query("#connection-tabs").results(TabbedContent)
+            pane = next(tabs, None)
+            return pane is None or pane.active == "pane-databases"
+        return True
+
+    @on(TabbedContent.TabActivated, "#connection-tabs")
+    def _pane_changed(self) -> None:
+        self.refresh_bindings()  # the footer shows F5 on Databaser only
+
     def action_test_connection(self) -> None:
         index = self.db_index
         databases = self.draft_value.settings.databases

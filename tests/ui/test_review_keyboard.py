@@ -110,3 +110,26 @@ async def test_konfiguration_database_list_and_buttons_have_help(make_app) -> No
         for widget_id, words in expected.items():
             await focus(pilot, widget_id)
             assert words in help_line(app), widget_id
+
+
+async def test_konfiguration_f5_only_on_databaser(make_app) -> None:
+    """F5 (Testa) on Mitt konto tested the database out of sight (its result is on Databaser);
+    the footer offers it on Databaser only."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+
+        def footer_keys() -> set[str]:
+            return {key.description for key in app.screen.query(FooterKey)}
+
+        assert "Testa" in footer_keys()
+        await focus_widget(pilot, app.screen.query_one("#connection-tabs Tabs"))
+        await pilot.press("right")
+        await settle(pilot)
+        assert app.screen.query_one("#connection-tabs", TabbedContent).active == "pane-account"
+        assert "Testa" not in footer_keys()
+        await pilot.press("left")
+        await settle(pilot)
+        assert "Testa" in footer_keys()
