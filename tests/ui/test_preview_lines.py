@@ -53,6 +53,17 @@ def shown(lines: PageLines) -> list[list[Segment]]:
     return [list(strip) for strip in lines._strips]
 
 
+def from_scratch(pane: PreviewPane) -> list[list[Segment]]:
+    """The pane's lines with nothing kept: every option block made and rendered anew."""
+    lines = pane.query_one(PageLines)
+    pane._option_blocks.clear()
+    lines._kept.clear()
+    lines._kept_before.clear()
+    pane._paint()
+    assert lines.rendered_blocks == len(lines._blocks)
+    return shown(lines)
+
+
 async def show_every_clinic(pilot: Pilot[None], pane: PreviewPane) -> None:
     """Choose "Visa fler" until every clinic is on the page."""
     while pane.page is not None:
@@ -109,6 +120,11 @@ async def test_kept_lines_are_those_of_a_full_build_on_a_big_chain(
         await pilot.pause()
         assert "Vilken som helst: " not in pane.plain_text()
         assert shown(lines) == full_build(lines)
+
+        # After all that, what is shown is what a pane that kept nothing shows.
+        await pilot.press("up")
+        kept = shown(lines)
+        assert kept == from_scratch(pane)
 
 
 async def test_walking_a_long_page_scrolls_to_the_cursor(
