@@ -250,7 +250,7 @@ def pin_relative_paths(store: Store, root: Path | None) -> Pinned:
     one revision. Nothing is saved when any of them names no file (the working directory is
     probably the wrong one) or the configuration has errors."""
     from opus_tui.services.paths import image_file, is_relative_image_path, pinned_image_path
-    from opus_tui.store.errors import ConfigInvalid
+    from opus_tui.store.errors import ConfigInvalid, SectionChanged
 
     try:
         config = store.load_config()
@@ -290,13 +290,17 @@ def pin_relative_paths(store: Store, root: Path | None) -> Pinned:
     try:
         if photos and LOGO_PATH in pinned:  # both sections, one revision
             new = config.model_copy(update={"media": media, "practitioners": practitioners})
-            revision = store.save_config(new, summary=summary)
+            revision = store.save_config(new, summary=summary, expected=config)
         elif photos:
-            revision = store.save_section("practitioners", practitioners, summary=summary)
+            revision = store.save_section(
+                "practitioners", practitioners, summary=summary, expected=config.practitioners
+            )
         else:
-            revision = store.save_section("media", media, summary=summary)
+            revision = store.save_section("media", media, summary=summary, expected=config.media)
     except ConfigInvalid:
         return Pinned(lines=["Inga bildsökvägar fästes: konfigurationen har fel (se nedan)."])
+    except SectionChanged as exc:  # saved in the app meanwhile: that work is not undone
+        return Pinned(lines=[f"Inga bildsökvägar fästes: {exc}. Kör kommandot igen."])
     lines = [f"fäst: {s.label}: {s.value} → {pinned[s.path]}" for s in relative]
     lines.append(f"Sparat som revision {revision.id}: {summary}.")
     return Pinned(revision, lines=lines)

@@ -415,12 +415,20 @@ class Store:
             by, when = row[0], local_text(_datetime(row[1]))
         return SectionChanged(section, section_label(section), stored, by, when)
 
-    def save_config(self, config: WebConfiguration, *, summary: str) -> Revision:
-        """Save every section in one transaction with one revision (import, restore)."""
+    def save_config(
+        self, config: WebConfiguration, *, summary: str, expected: WebConfiguration | None = None
+    ) -> Revision:
+        """Save every section in one transaction with one revision (import, restore).
+        ``expected``: refused (``SectionChanged``) unless the store still holds it."""
         _, problems = validate_config(config.model_dump(mode="json"))
         if any(p.is_error for p in problems):
             raise ConfigInvalid(problems, "konfigurationen sparades inte")
         with self._transaction(write=True) as tx:
+            if expected is not None:
+                current = lenient_config(self._sections(tx))
+                for name in SECTION_NAMES:
+                    if getattr(current, name) != _as_stored(name, getattr(expected, name)):
+                        raise self._changed(tx, name, getattr(current, name))
             return self._write(tx, config, SECTION_NAMES, ALL_SECTIONS, summary)
 
     def history(self, limit: int | None = None) -> list[Revision]:

@@ -5,6 +5,7 @@ section meanwhile, instead of silently undoing that session's work (SQLite and P
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,43 @@ def test_an_unvalidated_draft_equal_to_the_stored_value_is_no_conflict(store: St
     saved_as_typed = dc.SubdomainSettings().model_copy(update={"name": " Kliniken "})
     store.save_section("subdomain", dc.SubdomainSettings(name="nya"), expected=saved_as_typed)
     assert store.load_config().subdomain.name == "nya"
+
+
+def test_save_config_with_expected_refuses_a_changed_store(store: Store) -> None:
+    start = store.load_config()
+    store.save_section("sms", dc.SmsSettings(new_booking="Välkommen"))
+    with pytest.raises(SectionChanged) as info:
+        store.save_config(start, summary="import", expected=start)
+    assert info.value.section == "sms"
+    assert store.load_config().sms.new_booking == "Välkommen"
+    store.save_config(start, summary="import")  # an import without expected overwrites
+    assert store.load_config().sms.new_booking == ""
+
+
+def test_check_pin_does_not_undo_a_save_made_meanwhile(store_url: str, tmp_path: Path) -> None:
+    from opus_tui.commands.check import pin_relative_paths
+
+    (tmp_path / "logo.png").write_bytes(b"not read by --pin")
+    with Store.open(store_url) as setup:
+        media = setup.load_config().media
+        branding = media.branding.model_copy(update={"logo": "logo.png"})
+        setup.save_section("media", media.model_copy(update={"branding": branding}))
+
+    class SavedInTheAppMeanwhile(Store):
+        def load_config(self) -> dc.WebConfiguration:
+            config = super().load_config()
+            with Store.open(store_url) as app:  # the technician saves Media in the app
+                texts = config.media.texts.model_copy(update={"welcome_text": "Hej"})
+                app.save_section("media", config.media.model_copy(update={"texts": texts}))
+            return config
+
+    racing = SavedInTheAppMeanwhile.open(store_url)
+    try:
+        pinned = pin_relative_paths(racing, tmp_path)
+    finally:
+        racing.close()
+    assert "Media sparades från en annan session" in " ".join(pinned.lines)
+    with Store.open(store_url) as store:
+        media = store.load_config().media
+        assert media.texts.welcome_text == "Hej"  # the app's save stands
+        assert media.branding.logo == "logo.png"  # not pinned: run again
