@@ -338,10 +338,13 @@ class MediaScreen(TabScreen):
         button_id = event.button.id or ""
         if button_id.startswith("restore-"):
             name = button_id.removeprefix("restore-")
-            self._set_area(f"dev-{name}", "")
-            self._set("deviations", name, "")
+            area = self.query_one(f"#dev-{name}", TextArea)
+            document = area.document
+            # an edit (Changed empties the draft's text): Ctrl+Z in the field brings it back
+            area.replace("", document.start, document.end)
             self.notify(
-                f"{label_of(DeviationTexts, name)}: standardtexten visas.", title="Avvikelser"
+                f"{label_of(DeviationTexts, name)}: standardtexten visas (Ctrl+Z i fältet ångrar).",
+                title="Avvikelser",
             )
 
     # -- colour and logo ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widget import Widget
-from textual.widgets import Input, Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent, TextArea
 from textual.widgets._footer import FooterKey
 
 from opus_tui.app import OpusApp
@@ -133,3 +133,24 @@ async def test_konfiguration_f5_only_on_databaser(make_app) -> None:
         await pilot.press("left")
         await settle(pilot)
         assert "Testa" in footer_keys()
+
+
+async def test_restore_standard_text_can_be_undone(tmp_path: Path) -> None:
+    """Återställ standardtext threw the clinic's own notice away for good (no Ctrl+Z)."""
+    async with on_tab(tmp_path, "5", size=(80, 24)) as (app, pilot):
+        app.screen.query_one("#media-tabs", TabbedContent).active = "pane-deviations"
+        await focus(pilot, "dev-maintenance")
+        area = app.screen.query_one("#dev-maintenance", TextArea)
+        await pilot.press(*"Stängt idag")
+        await settle(pilot)
+        own = area.text
+        assert own == "Stängt idag"
+        await focus(pilot, "restore-maintenance")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert area.text == "" and app.draft.media.deviations.maintenance == ""
+        await focus(pilot, "dev-maintenance")
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert area.text == own
+        assert app.draft.media.deviations.maintenance == own
