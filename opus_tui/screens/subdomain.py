@@ -170,7 +170,9 @@ class SubdomainScreen(TabScreen):
         return ()
 
     @on(Button.Pressed, "#check")
+    @on(Input.Submitted, "#name")
     def _pressed(self) -> None:
+        """Kontrollera tillgänglighet: the button, F5, or Enter in the name (it did nothing)."""
         self.action_check()
 
     def action_check(self) -> None:

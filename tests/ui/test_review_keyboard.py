@@ -154,3 +154,17 @@ async def test_restore_standard_text_can_be_undone(tmp_path: Path) -> None:
         await settle(pilot)
         assert area.text == own
         assert app.draft.media.deviations.maintenance == own
+
+
+async def test_enter_in_the_subdomain_checks_availability(make_app) -> None:
+    """Enter after typing the name did nothing; it runs Kontrollera tillgänglighet (as F5)."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await focus(pilot, "name")
+        await pilot.press(*"tandvarden", "enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#availability", Static).render())
+        assert "tillgängligheten är okontrollerad" in shown  # no portal in this store
+        assert app.focused is app.screen.query_one("#name")
