@@ -160,11 +160,14 @@ class OpusApp(App[int]):
         clock: Clock | None = None,
         progressive: bool | None = None,
         freeze_data: bool = False,
+        keep_drafts: bool = False,
     ) -> None:
         """``progressive``: draw the first frame before the draft exists (default: only in a
         real terminal, not headless). ``freeze_data``: keep the store's data, once loaded, out
         of the cycle collector's scans (``run_app``; a test process running many apps would
-        keep their cycles for good)."""
+        keep their cycles for good). ``keep_drafts``: keep unsaved edits for the next start
+        and offer the last session's back (``run_app``; tests running several apps on one
+        store one after another turn it on only where they mean it)."""
         super().__init__()
         self._freeze_data = freeze_data
         self._freeze_pending = False
@@ -190,6 +193,7 @@ class OpusApp(App[int]):
         # Unsaved sections kept in a file (services.draft_backup), once the last session's
         # have been offered back; written BACKUP_SECONDS after the last change.
         self.backup_seconds = BACKUP_SECONDS
+        self.keep_drafts = keep_drafts
         self._backup_ready = False
         self._backup_timer: Any = None
         self._backup_lock = threading.Lock()
@@ -313,7 +317,7 @@ class OpusApp(App[int]):
 
     # -- unsaved edits kept across a dropped connection or a crash ------------------------------
     def _schedule_backup(self) -> None:
-        if not self._backup_ready:
+        if not (self.keep_drafts and self._backup_ready):
             return
         if self._backup_timer is not None:
             self._backup_timer.stop()
@@ -531,7 +535,7 @@ class OpusApp(App[int]):
             self.set_catalogue(self._demo_catalogue())
         self._update_status()
         self._freeze_long_lived()
-        if not self._backup_ready:
+        if self.keep_drafts and not self._backup_ready:
             self._offer_backup()
         if self._outbox_timer is None:  # the outbox: now, then every OUTBOX_SECONDS
             from opus_tui.screens.publish import OUTBOX_SECONDS
@@ -781,7 +785,7 @@ class OpusApp(App[int]):
 
         dirty = self.dirty_modes()
         if not dirty:
-            if self._backup_ready:
+            if self.keep_drafts and self._backup_ready:
                 self._forget_backup()
             self.exit(0)
             return
@@ -792,7 +796,8 @@ class OpusApp(App[int]):
 
     def _after_quit_dialog(self, choice: str | None) -> None:
         if choice == "discard":
-            self._forget_backup()
+            if self.keep_drafts:
+                self._forget_backup()
             self.exit(0)
         elif choice == "save":
             self.save_all_then_exit()
@@ -850,7 +855,8 @@ class OpusApp(App[int]):
                 self.notify, str(exc), title="Kan inte spara", severity="error", timeout=10
             )
             return
-        self.call_from_thread(self._forget_backup)
+        if self.keep_drafts:
+            self.call_from_thread(self._forget_backup)
         self.call_from_thread(self.exit, 0)
 
 
@@ -870,7 +876,7 @@ def run_app(store: str | None) -> int:
     from opus_tui.store.location import store_url
 
     try:
-        app = OpusApp(store_url(store), freeze_data=True)
+        app = OpusApp(store_url(store), freeze_data=True, keep_drafts=True)
         result = app.run()
     finally:
         gc.enable()

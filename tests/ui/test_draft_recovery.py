@@ -4,6 +4,7 @@ and removes the file once nothing is unsaved (saved, reverted, or thrown away at
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from textual.widgets import Input, Static
@@ -21,6 +22,7 @@ QUICK = 0.01  # seconds from the last change to the backup
 
 def _app(make_app: Any) -> OpusApp:
     app: OpusApp = make_app()
+    app.keep_drafts = True  # as run_app has it
     app.backup_seconds = QUICK
     return app
 
@@ -113,6 +115,28 @@ async def test_reverting_removes_the_backup(make_app, store_url) -> None:
         await pilot.press("ctrl+r")
         await _wait_for(pilot, lambda: read_backup(store_url) is None)
         assert app.draft == app.saved
+
+
+async def test_without_keep_drafts_nothing_is_kept_or_offered(make_app, store_url) -> None:
+    write_backup(store_url, {"subdomain": {"name": "tappad-klinik"}})
+    app: OpusApp = make_app()  # tests' default, as OpusApp's: keep_drafts=False
+    app.backup_seconds = QUICK
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not isinstance(app.screen, RecoverDialog)
+        await pilot.press("3")
+        await focus(pilot, "name")
+        app.screen.query_one("#name", Input).value = "annan-klinik"
+        await pilot.pause(0.1)
+        await settle(pilot)
+    backup = read_backup(store_url)
+    assert backup is not None and backup.sections == {"subdomain": {"name": "tappad-klinik"}}
+
+
+async def test_the_app_as_started_keeps_drafts() -> None:
+    from opus_tui import app as app_module
+
+    assert "keep_drafts=True" in inspect.getsource(app_module.run_app)
 
 
 async def test_a_backup_that_was_saved_after_all_is_not_offered(make_app, store_url) -> None:
