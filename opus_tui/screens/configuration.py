@@ -316,11 +316,11 @@ class ConfigurationScreen(TabScreen):
                             tooltip="Tar bort den valda databasen vid Spara; Ctrl+R ångrar.",
                         )
                 with VerticalScroll(id="db-fields", can_focus=False):
-                    yield from self._input(DatabaseProfile, "name", "db-name")
-                    yield from self._input(DatabaseProfile, "connection_string", "db-conn")
+                    yield from self._db_input("name")
+                    yield from self._db_input("connection_string")
                     yield Static("Lösenord", classes="field-label")
                     yield from self._secret_field(DB_PASSWORD)
-                    yield from self._input(DatabaseProfile, "schema_map", "db-schema")
+                    yield from self._db_input("schema_map")
                     with Horizontal(classes="button-row"):
                         yield Button(
                             "Testa anslutning", id="db-test", compact=True, variant="primary"
@@ -363,6 +363,13 @@ class ConfigurationScreen(TabScreen):
         yield box
         if path is not None:
             yield FieldError((*PREFIX, *path, name))
+
+    def _db_input(self, name: str) -> ComposeResult:
+        """A field of the chosen database with its own error line (its path follows the
+        choice: ``_show_db``); the database's other problems go under Testa anslutning."""
+        widget_id = DB_INPUTS[name].removeprefix("#")
+        yield from self._input(DatabaseProfile, name, widget_id)
+        yield FieldError((*PREFIX, "databases", -1, name), id=f"{widget_id}-error")
 
     def _secret_field(self, field: SecretField) -> ComposeResult:
         yield Input(password=True, compact=True, id=field.input_id)
@@ -505,6 +512,10 @@ class ConfigurationScreen(TabScreen):
         self.query_one("#db-problems", FieldError).path = (
             (*PREFIX, "databases", index) if index is not None else (*PREFIX, "databases")
         )
+        for name, widget_id in DB_INPUTS.items():  # -1: no database's problem lands there
+            line = self.query_one(f"{widget_id}-error", FieldError)
+            line.path = (*PREFIX, "databases", -1 if index is None else index, name)
+        self._refresh_problems()  # the lines now show this database's problems
         self.query_one("#db-result", Static).update(
             "" if profile else "Inga databaser. Välj Ny för att lägga till en."
         )
@@ -522,6 +533,7 @@ class ConfigurationScreen(TabScreen):
         databases[index] = databases[index].model_copy(update=changes)
         settings = value.settings.model_copy(update={"databases": databases})
         self.edit(replace(value, settings=settings))
+        self._tested("")  # a result shown was for the database as it was
         if "name" in changes:
             self.query_one("#db-list", OptionList).replace_option_prompt(
                 str(index), changes["name"] or "(namnlös)"
@@ -544,6 +556,7 @@ class ConfigurationScreen(TabScreen):
         if self.db_index is not None:
             self.edit(self.draft_value.with_secret(f"db:{self.db_index}", event.value))
             self._show_db_secret()
+            self._tested("")  # a result shown was with the password as it was
 
     @on(Button.Pressed, "#db-new")
     def _db_new(self) -> None:

@@ -373,7 +373,7 @@ async def test_configuration_database_password_masked_and_tested(
         assert app.focused is not None and app.focused.id == "db-name"
         await pilot.press("ctrl+u", *name, "tab", *connection, *";PWD=x")
         await pilot.pause()
-        problems = app.screen.query_one("#db-problems", FieldError)
+        problems = app.screen.query_one("#db-conn-error", FieldError)  # under the field
         assert "lösenordet får inte stå i anslutningssträngen" in str(problems.render())
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -168,3 +168,49 @@ async def test_enter_in_the_subdomain_checks_availability(make_app) -> None:
         shown = str(app.screen.query_one("#availability", Static).render())
         assert "tillgängligheten är okontrollerad" in shown  # no portal in this store
         assert app.focused is app.screen.query_one("#name")
+
+
+async def test_konfiguration_database_field_error_is_under_the_field(make_app) -> None:
+    """A schema map that cannot be read: its error was at the foot of the database's fields,
+    below Testa anslutning and out of sight at 80×24; it is under the field, on screen."""
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        await focus(pilot, "db-new")
+        await pilot.press("enter")
+        await focus(pilot, "db-schema")
+        await pilot.press(*"saknas.toml")
+        await settle(pilot)
+        line = app.screen.query_one("#db-schema-error", FieldError)
+        assert "Schemamappning" in str(line.render())
+        assert on_screen(line, app.screen.query_one("#db-fields"))
+        assert on_screen(app.screen.query_one("#db-schema"), app.screen.query_one("#db-fields"))
+        # another database chosen: its fields show its own problems, not this one's
+        await focus(pilot, "db-new")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not line.has_class("-shown")
+
+
+async def test_konfiguration_edit_clears_an_earlier_test_result(make_app, tmp_path: Path) -> None:
+    """'✓ Anslutningen fungerar' stayed beside a connection string changed since."""
+    from opus_tui.services.demo import create_demo_databases
+    from tests.ui.conftest import FIXED_NOW
+
+    (name, connection), *_ = create_demo_databases(tmp_path / "opus", FIXED_NOW.date())
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        await focus(pilot, "db-new")
+        await pilot.press("enter")
+        await pilot.press("ctrl+u", *name, "tab", *connection, "f5")
+        await settle(pilot)
+        result = app.screen.query_one("#db-result", Static)
+        assert str(result.render()).startswith("✓")
+        await pilot.press("x")  # the connection string changes
+        await settle(pilot)
+        assert str(result.render()) == ""
