@@ -4,6 +4,8 @@ only changed blocks are rendered again, and walking a long page scrolls to the c
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.segment import Segment
@@ -15,7 +17,8 @@ from opus_tui.domain.config import WebConfiguration
 from opus_tui.services import booking_flow as bf
 from opus_tui.services.demo import chain_catalogue, generate_chain, published_clinics
 from opus_tui.widgets.preview import PageLines, PreviewPane
-from tests.ui.test_preview_pane import Host, with_general
+from tests.ui.helpers import focus, settle
+from tests.ui.test_preview_pane import Host, pane_of, with_general
 
 CHAIN_DAY = datetime(2026, 1, 5, 8, 0)  # the chain's first day
 CLINICS = 300
@@ -64,7 +67,7 @@ def from_scratch(pane: PreviewPane) -> list[list[Segment]]:
     return shown(lines)
 
 
-async def show_every_clinic(pilot: Pilot[None], pane: PreviewPane) -> None:
+async def show_every_clinic(pilot: Pilot[Any], pane: PreviewPane) -> None:
     """Choose "Visa fler" until every clinic is on the page."""
     while pane.page is not None:
         more = [a for a in pane.page.selectable() if a.kind == "more"]
@@ -190,3 +193,47 @@ async def test_a_hidden_pane_builds_its_lines_when_shown_again(
         assert shown(lines) == full_build(lines)
         visible = "\n".join(screen_lines(lines))
         assert "Kedjetandvården" in visible
+
+
+async def test_f2_on_a_big_chain_shows_the_change_made_while_closed(
+    chain: tuple[WebConfiguration, Catalogue], tmp_path: Path
+) -> None:
+    from opus_tui.app import OpusApp
+    from opus_tui.store.repository import Store
+
+    config, catalogue = chain
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store.open(url) as store:
+        store.save_config(config, summary="test")
+    app = OpusApp(url, catalogue=catalogue, clock=lambda: CHAIN_DAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await focus(pilot, "general-any_clinic")
+        field = app.focused
+        await pilot.press("f2")
+        await settle(pilot)
+        pane = pane_of(app)
+        lines = pane.query_one(PageLines)
+        assert app.focused is pane
+        await show_every_clinic(pilot, pane)
+        first = "\n".join(screen_lines(lines))
+        assert "▶ Kedjetandvården" in first
+
+        await pilot.press("f2")  # closed: the tab's field has the keys again
+        await settle(pilot)
+        assert app.focused is field
+        await pilot.press("space")  # Visa 'Vilken klinik som helst'
+        await settle(pilot)
+        assert app.draft.flexibility.general.any_clinic is True
+
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.focused is pane
+        assert pane.page is not None
+        assert len(pane.page.options(bf.CLINIC)) > CLINICS  # still every clinic, and "any"
+        assert shown(lines) == full_build(lines)
+        visible = "\n".join(screen_lines(lines))
+        assert "Vilken som helst: " in visible
+        assert "▶ " in visible
