@@ -107,4 +107,8 @@ class FlexibilityScreen(TabScreen):
     def _hours(self, event: Input.Changed) -> None:
         text = event.value.strip()
         value: int | str = int(text) if text.isdigit() else text
+        if isinstance(value, int) and text != str(value):  # "024" is saved as 24: shown so
+            with self.prevent(Input.Changed):
+                event.input.value = str(value)
+                event.input.cursor_position = len(event.input.value)
         self._edit_group("booking", "hours_limit", value)

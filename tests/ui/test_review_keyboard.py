@@ -214,3 +214,13 @@ async def test_konfiguration_edit_clears_an_earlier_test_result(make_app, tmp_pa
         await pilot.press("x")  # the connection string changes
         await settle(pilot)
         assert str(result.render()) == ""
+
+
+async def test_hours_with_leading_zeros_show_as_saved(tmp_path: Path) -> None:
+    """'024' was saved as 24 but the field kept showing 024 (also after Spara)."""
+    async with on_tab(tmp_path, size=(80, 24)) as (app, pilot):
+        await focus(pilot, "hours_limit")
+        await pilot.press("backspace", "0", "2", "4")
+        await settle(pilot)
+        assert app.draft.flexibility.booking.hours_limit == 24
+        assert app.screen.query_one("#hours_limit", Input).value == "24"
