@@ -202,8 +202,7 @@ class PublishScreen(_FitsTheScreen):
                 )
                 yield Button("Avbryt", id="cancel")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # _FitsTheScreen's runs too (Textual calls each class's)
         button = self.query_one("#publish" if self.plan.has_changes else "#cancel", Button)
         button.focus()
 
@@ -261,8 +260,7 @@ class ConflictScreen(_FitsTheScreen):
             return plan_lines(by_tab(ours), line)
         return theirs_then_ours(THEIRS_HEADING, on_portal, ours, line)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # _FitsTheScreen's runs too (Textual calls each class's)
         self.query_one("#cancel", Button).focus()
 
     @on(Button.Pressed)
