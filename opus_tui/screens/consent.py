@@ -131,7 +131,8 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         with Vertical(id="consent-box"):
             yield Label(label_of(PractitionerSettings, "consents"), id="dialog-title")
             yield Static(help_of(PractitionerSettings, "consents"), id="consent-note")
-            if len(self.rows) > FILTER_FROM:
+            filtered = len(self.rows) > FILTER_FROM
+            if filtered:
                 yield Input(
                     placeholder="Filtrera på behandlare eller klinik",
                     compact=True,
@@ -144,8 +145,9 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
             yield table
             if not self.rows:
                 yield Static("Inga tillagda behandlare ännu (fliken Kliniker).", classes="hint")
+            escape = "Escape tömmer filtret, sedan Cancel" if filtered else "Escape = Cancel"
             yield Static(
-                "Mellanslag/Enter kryssar i/ur · pilarna väljer ruta · Escape = Cancel",
+                f"Mellanslag/Enter kryssar i/ur · pilarna väljer ruta · {escape}",
                 id="consent-keys",
                 classes="hint",
             )
@@ -256,6 +258,13 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         self.dismiss(None)
 
     def action_cancel(self) -> None:
+        """Escape: a filter typed is emptied first (it closed the dialog and threw the ticks
+        away); then Cancel."""
+        box = next(self.query("#consent-filter").results(Input), None)
+        if box is not None and box.value:
+            box.value = ""
+            self.query_one(ConsentTable).focus()
+            return
         self.dismiss(None)
 
 

@@ -224,3 +224,22 @@ async def test_hours_with_leading_zeros_show_as_saved(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.draft.flexibility.booking.hours_limit == 24
         assert app.screen.query_one("#hours_limit", Input).value == "24"
+
+
+async def test_escape_in_the_consent_filter_empties_it_first(chain_app) -> None:
+    """Escape to clear a filter closed the dialog and threw away the boxes ticked."""
+    app = chain_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        await pilot.press("space")  # Profilbild of the first row
+        await pilot.press(*"lund")  # typed in the table: goes to the filter
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#consent-filter", Input).value == ""
+        assert screen.rows[0].photo is True
+        await focus(pilot, "ok")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [c.photo for c in app.draft.practitioners.consents] == [True]
