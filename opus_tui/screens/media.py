@@ -55,6 +55,7 @@ DEVIATION_STANDARD: dict[str, str] = {
     "not_published": standard_texts.NOT_PUBLISHED,
 }
 NO_CLINIC = "(välj klinik)"
+LOGO_LIMITS = "Högst 200 kB och 1000×400 bildpunkter."
 HEX_WITHOUT_HASH = re.compile(r"[0-9A-Fa-f]{6}")
 PER_CLINIC = ("media", "clinic_texts", "per_clinic")
 
@@ -156,7 +157,7 @@ class MediaScreen(TabScreen):
         logo = Input(
             branding.logo, id="logo", compact=True, placeholder="sökväg till PNG eller JPEG"
         )
-        logo.tooltip = help_of(Branding, "logo") + " Högst 200 kB och 1000×400 bildpunkter."
+        logo.tooltip = f"{help_of(Branding, 'logo')} {LOGO_LIMITS}"
         yield logo
         yield FieldError(("media", "branding", "logo"))
         yield Static("", id="logo-info", classes="standard-note", markup=False)
@@ -374,7 +375,7 @@ class MediaScreen(TabScreen):
         view = self.query_one("#logo-view", ImageView)
         if not raw:
             self.logo_problem, self.logo_info = None, ""
-            self.query_one("#logo-info", Static).update("Högst 200 kB och 1000×400 bildpunkter.")
+            self.query_one("#logo-info", Static).update(LOGO_LIMITS)
             view.set_source(None)
             return
         self._fit_logo(expanded(raw))
@@ -409,7 +410,8 @@ class MediaScreen(TabScreen):
         if str(expanded(current)) != raw:
             return
         self.logo_problem, self.logo_info = problem, info
-        self.query_one("#logo-info", Static).update(info or (problem or ""))
+        # a problem is in the field's error line; here the limits (it was said twice)
+        self.query_one("#logo-info", Static).update(info or LOGO_LIMITS)
         self.query_one("#logo-view", ImageView).set_source(data)
         self._refresh_problems()
 

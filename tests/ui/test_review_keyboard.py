@@ -243,3 +243,17 @@ async def test_escape_in_the_consent_filter_empties_it_first(chain_app) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert [c.photo for c in app.draft.practitioners.consents] == [True]
+
+
+async def test_a_logo_problem_is_said_once(tmp_path: Path) -> None:
+    """A missing logo file was reported twice, in the error line and in the line under it;
+    that line gives the limits instead."""
+    async with on_tab(tmp_path, "5", size=(80, 24)) as (app, pilot):
+        app.screen.query_one("#media-tabs", TabbedContent).active = "pane-media"
+        await focus(pilot, "logo")
+        await pilot.press(*str(tmp_path / "saknas.png"))
+        await settle(pilot)
+        line = next(e for e in app.screen.query(FieldError) if e.path[-1:] == ("logo",))
+        assert "finns inte" in str(line.render())
+        info = str(app.screen.query_one("#logo-info", Static).render())
+        assert "finns inte" not in info and "200 kB" in info
