@@ -256,7 +256,7 @@ async def _f2_samples(
                 await pilot.press("f2")  # open: the pane takes the focus
                 await pilot.pause()
                 samples.append(time.perf_counter() - started)
-                assert app.screen.has_class("-preview-open")
+                assert getattr(app.screen, "preview_layout", "") == "full"
                 await pilot.press("f2")  # close
                 await pilot.pause()
             out[name] = samples[2:]

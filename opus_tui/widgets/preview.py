@@ -583,7 +583,7 @@ class PreviewPane(Widget, can_focus=True):
         from textual.dom import NoScreen
 
         try:
-            return self.screen.has_class("-preview-open")
+            return getattr(self.screen, "preview_layout", "") == "full"
         except NoScreen:  # not mounted (yet, or any more)
             return False
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from opus_tui.app import OpusApp
+from opus_tui.screens.base import TabScreen
 from opus_tui.services.demo import demo_catalogue
 from opus_tui.widgets.preview import PreviewPane
 from tests.ui.helpers import focus, settle
@@ -40,14 +41,20 @@ async def on_flexibility(
         yield app, pilot
 
 
+def layout_of(app: OpusApp) -> str:
+    """How the tab shows its preview: beside, full, hidden or closed."""
+    screen = app.screen
+    assert isinstance(screen, TabScreen)
+    return screen.preview_layout
+
+
 async def test_escape_closes_the_full_width_preview_and_keeps_the_path(tmp_path: Path) -> None:
     async with on_flexibility(tmp_path, (80, 24)) as (app, pilot):
         field = app.focused
         await pilot.press("f2")
         await settle(pilot)
-        screen = app.screen
         pane = pane_of(app)
-        assert screen.has_class("-preview-open")
+        assert layout_of(app) == "full"
         assert app.focused is pane
         keys = footer_keys(app)
         assert keys.get("escape") == "Stäng"
@@ -64,13 +71,13 @@ async def test_escape_closes_the_full_width_preview_and_keeps_the_path(tmp_path:
 
         await pilot.press("escape")  # closes the overlay; the path is not stepped back
         await settle(pilot)
-        assert not screen.has_class("-preview-open")
+        assert layout_of(app) == "closed"
         assert app.focused is field
         assert pane.page.kind == "practitioner"
 
         await pilot.press("f2")  # opened again: where the patient was
         await settle(pilot)
-        assert screen.has_class("-preview-open")
+        assert layout_of(app) == "full"
         assert pane.page.kind == "practitioner"
 
 
@@ -85,8 +92,7 @@ async def test_escape_beside_the_tab_gives_the_focus_back(tmp_path: Path) -> Non
         assert field is not None and field is not pane
         await pilot.press("shift+tab")  # … and from it into the pane
         assert app.focused is pane
-        screen = app.screen
-        assert screen.has_class("-wide") and not screen.has_class("-preview-hidden")
+        assert layout_of(app) == "beside"
         keys = footer_keys(app)
         assert keys.get("escape") == "Till fliken"
         assert keys.get("backspace") == "Tillbaka"
@@ -99,7 +105,7 @@ async def test_escape_beside_the_tab_gives_the_focus_back(tmp_path: Path) -> Non
         await pilot.press("escape")
         await settle(pilot)
         assert app.focused is field
-        assert pane.display and not screen.has_class("-preview-hidden")
+        assert pane.display and layout_of(app) == "beside"
         assert pane.page.kind == "treatment"
 
 
@@ -112,7 +118,7 @@ async def test_escape_follows_the_width_when_the_terminal_is_resized(tmp_path: P
         assert isinstance(pane, PreviewPane)
         await pilot.resize_terminal(130, 40)
         await settle(pilot)
-        assert app.screen.has_class("-wide")
+        assert layout_of(app) == "beside"
         assert footer_keys(app).get("escape") == "Till fliken"
         await pilot.press("escape")
         await settle(pilot)
