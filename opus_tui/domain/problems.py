@@ -278,11 +278,13 @@ class SectionValidator:
 
 
 def _validated(entry: BaseModel, item: type[BaseModel]) -> BaseModel | None:
-    """The entry's validated model, or None when it breaks a rule."""
+    """The entry's validated model, or None when it breaks a rule; the entry itself when
+    validating changes nothing (no second copy of a big chain's data is kept)."""
     try:
-        return item.model_validate(entry.model_dump())
+        checked = item.model_validate(entry.model_dump())
     except ValidationError:
         return None
+    return entry if checked == entry else checked
 
 
 def _entry_lists(value: BaseModel) -> dict[str, type[BaseModel]]:

@@ -380,3 +380,19 @@ def test_rules_that_see_the_input_are_checked_from_the_dump(model: type[BaseMode
         value = model.model_construct(entries=[_Entry.model_construct(code=c) for c in codes])
         checked(value)
     assert checked.validator.entries_checked == 0
+
+
+def test_entries_that_validate_unchanged_keep_no_second_copy() -> None:
+    # A big chain's data is not held twice: an entry equal to its validated model is kept
+    # itself; only one the validators change (here a practitioner given as a dict) gets a copy.
+    checked = Checked()
+    value = chain(5, 3)
+    checked(value)
+    kept = checked.validator._entries[("clinics", "published")]
+    assert all(model is entry for entry, model in kept.values())
+    odd = value.published[2].model_copy(update={"practitioners": [{"practitioner_id": "B9"}]})
+    value = with_clinics(value, [*value.published[:2], odd, *value.published[3:]])
+    checked(value)
+    model = checked.validator._entries[("clinics", "published")][id(odd)][1]
+    assert isinstance(model, PublishedClinic) and model is not odd  # a dict became a model
+    assert model.practitioners == [PublishedPractitioner(practitioner_id="B9")]
