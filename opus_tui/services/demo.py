@@ -278,7 +278,7 @@ def demo_catalogue(today: date, made_at: datetime | None = None) -> Catalogue:
         times.extend_rows(o)
     return Catalogue(
         source="demo",
-        fetched_at=made_at or datetime.combine(today, time()),
+        fetched_at=made_at or datetime.combine(today, time()).astimezone(UTC).replace(tzinfo=None),
         databases=tuple(db.name for db in DEMO_DATABASES),
         clinics=tuple(clinics),
         practitioners=tuple(practitioners),

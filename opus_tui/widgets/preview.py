@@ -34,10 +34,11 @@ from textual.widgets import Static
 
 from opus_tui.domain.catalogue import Catalogue
 from opus_tui.domain.config import WebConfiguration
+from opus_tui.local_time import local
 from opus_tui.services import booking_flow as bf
 from opus_tui.services.paths import expanded
 
-SOURCE_LABELS = {"database": "Opus-databasen", "snapshot": "sparad ögonblicksbild", "demo": "demo"}
+SOURCE_LABELS = {"database": "Opus-databasen", "snapshot": "sparad", "demo": "demo"}
 PHOTO_MIN_WIDTH = 30  # columns needed before photos are drawn (the pane beside a tab has 43)
 PHOTO_CELLS = (8, 5)  # width, height in cells
 LOGO_CELLS = (24, 4)  # the logo above the page, fitted inside
@@ -45,17 +46,18 @@ INLINE_INDEX_TIMES = 50_000  # larger catalogues are indexed in a thread
 
 
 def age_text(fetched_at: datetime | None, now: datetime) -> str:
-    """``3 min gammal`` / ``2 h gammal`` / ``4 dagar gammal``."""
+    """``hämtad för 3 min sedan`` / ``… 2 h sedan`` / ``… 4 dagar sedan``; ``fetched_at`` is
+    naive UTC (as stored), ``now`` local time (the app's clock)."""
     if fetched_at is None:
-        return "okänd ålder"
-    seconds = max(0, int((now - fetched_at).total_seconds()))
+        return "hämtningstid okänd"
+    seconds = max(0, int((now - local(fetched_at)).total_seconds()))
     if seconds < 60:
-        return "alldeles ny"
+        return "hämtad nyss"
     if seconds < 3600:
-        return f"{seconds // 60} min gammal"
+        return f"hämtad för {seconds // 60} min sedan"
     if seconds < 2 * 86400:
-        return f"{seconds // 3600} h gammal"
-    return f"{seconds // 86400} dagar gammal"
+        return f"hämtad för {seconds // 3600} h sedan"
+    return f"hämtad för {seconds // 86400} dagar sedan"
 
 
 def _tiny_catalogue(today: date) -> Catalogue:

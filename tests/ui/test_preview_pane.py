@@ -260,7 +260,7 @@ async def test_without_a_catalogue_the_pane_uses_the_demo_and_says_so() -> None:
         await pilot.pause()
         text = str(app.query_one("#pv-source", Static).render())
         assert "Katalog: demo" in text
-        assert "gammal" in text
+        assert "hämtad " in text
         assert "OpusTandläkarna" in app.query_one(PreviewPane).plain_text()
 
 

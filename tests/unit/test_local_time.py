@@ -58,3 +58,14 @@ def test_a_demo_made_in_the_small_hours_is_made_today(stockholm: None, tmp_path:
         assert again is not None and again.fetched_at == catalogue.fetched_at
         assert len(store.history()) == revisions
     assert date(2026, 11, 27) == local(catalogue.fetched_at).date()
+
+
+def test_the_previews_catalogue_age_counts_from_local_time(stockholm: None) -> None:
+    from opus_tui.widgets.preview import age_text
+
+    now = datetime(2026, 11, 27, 10, 30)  # the app's clock: local
+    assert age_text(datetime(2026, 11, 27, 9, 29, 30), now) == "hämtad nyss"  # 10:29:30 here
+    assert age_text(datetime(2026, 11, 27, 9, 0), now) == "hämtad för 30 min sedan"
+    assert age_text(datetime(2026, 11, 26, 9, 0), now) == "hämtad för 24 h sedan"
+    assert age_text(datetime(2026, 11, 20, 9, 0), now) == "hämtad för 7 dagar sedan"
+    assert age_text(None, now) == "hämtningstid okänd"
