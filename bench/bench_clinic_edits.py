@@ -207,17 +207,12 @@ def run() -> list[dict[str, Any]]:
             statistics.fmean(small_gc),
         ),
     ]
-    for name in ("group_keystroke", "open_clinic", "remove", "add_all"):
-        for key in (name, f"{name}_cpu"):
-            rows.append(
-                stats.row(
-                    f"clinic_{key}_300x30",
-                    "ms",
-                    results["large"][key],
-                    f"clinic_{key}_3x30",
-                    results["small"][key],
-                )
-            )
+    rows += stats.chain_rows(
+        "clinic",
+        ("group_keystroke", "open_clinic", "remove", "add_all"),
+        results["large"],
+        results["small"],
+    )
     return rows
 
 

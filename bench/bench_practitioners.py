@@ -142,17 +142,9 @@ def run() -> list[dict[str, Any]]:
             results["small"]["frame"],
         )
     )
-    for name in ("visit", "move", "text"):
-        for key in (name, f"{name}_cpu"):
-            rows.append(
-                stats.row(
-                    f"practitioners_{key}_300x30",
-                    "ms",
-                    results["large"][key],
-                    f"practitioners_{key}_3x30",
-                    results["small"][key],
-                )
-            )
+    rows += stats.chain_rows(
+        "practitioners", ("visit", "move", "text"), results["large"], results["small"]
+    )
     return rows
 
 

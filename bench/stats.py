@@ -5,7 +5,7 @@ more than the baseline — slower for times, bigger for memory; for rates, below
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -47,3 +47,17 @@ def row(
         baseline_name,
         statistics.median(baseline),
     )
+
+
+def chain_rows(
+    prefix: str,
+    names: Sequence[str],
+    large: Mapping[str, Sequence[float]],
+    small: Mapping[str, Sequence[float]],
+) -> list[dict[str, Any]]:
+    """``{prefix}_{name}`` and ``{prefix}_{name}_cpu`` in ms, 300×30 against 3×30."""
+    return [
+        row(f"{prefix}_{key}_300x30", "ms", large[key], f"{prefix}_{key}_3x30", small[key])
+        for name in names
+        for key in (name, f"{name}_cpu")
+    ]

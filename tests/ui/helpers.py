@@ -30,3 +30,14 @@ async def focus_widget(pilot: Any, widget: Any, limit: int = 60) -> None:
             return
         await pilot.press("tab")
     raise AssertionError(f"{widget!r} never got the focus (now {app.focused!r})")
+
+
+async def type_subdomain(pilot: Any, name: str) -> None:
+    """Underdomän (key 3): its name field gets ``name``, as if typed."""
+    from textual.widgets import Input
+
+    await settle(pilot)
+    await pilot.press("3")
+    await focus(pilot, "name")
+    pilot.app.screen.query_one("#name", Input).value = name
+    await settle(pilot)

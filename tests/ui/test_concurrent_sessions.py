@@ -11,7 +11,7 @@ from opus_tui.app import OpusApp
 from opus_tui.domain.config import SubdomainSettings
 from opus_tui.screens.quit import QuitDialog
 from opus_tui.store.repository import Store
-from tests.ui.helpers import focus, settle
+from tests.ui.helpers import settle, type_subdomain
 
 
 def _save_elsewhere(url: str, name: str) -> None:
@@ -29,11 +29,7 @@ def _warnings(app: OpusApp) -> list[str]:
 
 
 async def _type_name(pilot: object, app: OpusApp, name: str) -> None:
-    await settle(pilot)
-    await pilot.press("3")  # type: ignore[attr-defined]
-    await focus(pilot, "name")
-    app.screen.query_one("#name", Input).value = name
-    await settle(pilot)
+    await type_subdomain(pilot, name)
     assert app.draft.subdomain.name == name
 
 

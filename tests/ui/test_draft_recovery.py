@@ -15,7 +15,7 @@ from opus_tui.screens.quit import QuitDialog
 from opus_tui.screens.recover import RecoverDialog
 from opus_tui.services.draft_backup import backup_path, read_backup, write_backup
 from opus_tui.store.repository import Store
-from tests.ui.helpers import focus, settle
+from tests.ui.helpers import settle, type_subdomain
 
 QUICK = 0.01  # seconds from the last change to the backup
 
@@ -40,10 +40,7 @@ async def _edit_and_drop(make_app: Any, store_url: str, name: str) -> None:
     """Type a subdomain and end the session without saving or quitting (the link drops)."""
     app = _app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await focus(pilot, "name")
-        app.screen.query_one("#name", Input).value = name
+        await type_subdomain(pilot, name)
         await _wait_for(pilot, lambda: read_backup(store_url) is not None)
     backup = read_backup(store_url)
     assert backup is not None and backup.sections == {"subdomain": {"name": name}}
@@ -91,10 +88,7 @@ async def test_kasta_throws_the_kept_edits_away(make_app, store_url) -> None:
 async def test_discarding_at_quit_keeps_nothing(make_app, store_url) -> None:
     app = _app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await focus(pilot, "name")
-        app.screen.query_one("#name", Input).value = "kastad-klinik"
+        await type_subdomain(pilot, "kastad-klinik")
         await _wait_for(pilot, lambda: read_backup(store_url) is not None)
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -107,10 +101,7 @@ async def test_discarding_at_quit_keeps_nothing(make_app, store_url) -> None:
 async def test_reverting_removes_the_backup(make_app, store_url) -> None:
     app = _app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await focus(pilot, "name")
-        app.screen.query_one("#name", Input).value = "annan-klinik"
+        await type_subdomain(pilot, "annan-klinik")
         await _wait_for(pilot, lambda: read_backup(store_url) is not None)
         await pilot.press("ctrl+r")
         await _wait_for(pilot, lambda: read_backup(store_url) is None)
@@ -124,9 +115,7 @@ async def test_without_keep_drafts_nothing_is_kept_or_offered(make_app, store_ur
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not isinstance(app.screen, RecoverDialog)
-        await pilot.press("3")
-        await focus(pilot, "name")
-        app.screen.query_one("#name", Input).value = "annan-klinik"
+        await type_subdomain(pilot, "annan-klinik")
         await pilot.pause(0.1)
         await settle(pilot)
     backup = read_backup(store_url)

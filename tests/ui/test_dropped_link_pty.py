@@ -15,6 +15,7 @@ from bench.bench_startup import build_demo_store, opus_command
 from bench.ptyterm import PtyApp, has_text
 from opus_tui.services.draft_backup import read_backup
 from opus_tui.store.location import store_url
+from tests.ui.test_keys_in_a_pty import to_subdomain_field
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty and SIGHUP")
 
@@ -24,14 +25,7 @@ def test_an_edit_survives_a_dropped_link(tmp_path: Path) -> None:
     with PtyApp(opus_command(store), cols=80, rows=24) as app:
         app.wait_for(has_text("1 Kliniker"), timeout=60)
         app.settle()
-        app.send(b"3")
-        app.wait_for(has_text("3 Underdomän"))
-        app.settle()
-        for _ in range(4):  # to the subdomain field: its help is on the last line
-            if "Bokningssidans adress blir" in app.screen.text():
-                break
-            app.send(b"\t")
-            app.settle()
+        to_subdomain_field(app)
         app.send(b"\x1b[F\x15tappad-klinik")  # End, ctrl+u (clear), the new name
         app.wait_for(has_text("▊  tappad-klinik "))
         deadline = time.monotonic() + 20

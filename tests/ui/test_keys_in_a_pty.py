@@ -18,6 +18,18 @@ def _tab_bar(app: PtyApp) -> str:
     return app.screen.lines()[1]
 
 
+def to_subdomain_field(app: PtyApp) -> None:
+    """From any tab: Underdomän (key 3), then Tab to its name field (its help on the last line)."""
+    app.send(b"3")
+    app.wait_for(has_text("3 Underdomän"))
+    app.settle()
+    for _ in range(4):
+        if "Bokningssidans adress blir" in app.screen.text():
+            return
+        app.send(b"\t")
+        app.settle()
+
+
 def test_esc_digit_switches_tabs_also_from_a_text_field(tmp_path: Path) -> None:
     store = build_demo_store(tmp_path / "demo")
     with PtyApp(opus_command(store), cols=80, rows=24) as app:
@@ -25,14 +37,7 @@ def test_esc_digit_switches_tabs_also_from_a_text_field(tmp_path: Path) -> None:
         app.settle()
         app.send(b"\x1b4")
         app.wait_for(has_text("4 Flexibilitet"))
-        app.send(b"3")
-        app.wait_for(has_text("3 Underdomän"))
-        app.settle()
-        for _ in range(4):  # to the subdomain field: its help is on the last line
-            if "Bokningssidans adress blir" in app.screen.text():
-                break
-            app.send(b"\t")
-            app.settle()
+        to_subdomain_field(app)
         app.send(b"\x1b[F\x15ab")  # End, ctrl+u (clear), "ab"
         app.wait_for(has_text("▊  ab "))
         app.send(b"\x1b8")

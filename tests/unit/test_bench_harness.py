@@ -64,3 +64,15 @@ def test_the_pty_size_is_the_terminal_size_not_inherited_columns_and_lines() -> 
     app = PtyApp(["true"], cols=60, rows=12, env={"COLUMNS": "80", "LINES": "24", "X": "1"})
     assert "COLUMNS" not in app.env and "LINES" not in app.env
     assert app.env["X"] == "1"
+
+
+def test_chain_rows_pair_each_figure_with_its_small_chain_baseline() -> None:
+    from bench.stats import chain_rows
+
+    large = {"visit": [10.0, 30.0, 20.0], "visit_cpu": [4.0, 4.0, 4.0]}
+    small = {"visit": [5.0, 5.0, 5.0], "visit_cpu": [2.0, 2.0, 2.0]}
+    rows = chain_rows("beh", ("visit",), large, small)
+    assert [(r["name"], r["baseline_name"], r["median"], r["ratio"]) for r in rows] == [
+        ("beh_visit_300x30", "beh_visit_3x30", 20.0, 4.0),
+        ("beh_visit_cpu_300x30", "beh_visit_cpu_3x30", 4.0, 2.0),
+    ]
