@@ -65,7 +65,7 @@ def is_relative_image_path(text: str) -> bool:
 def image_file(text: str, root: Path | None = None) -> Path:
     """The file the publisher opens for a stored image path: ``~`` expanded, a relative path
     joined to ``root`` (``publish --images DIR``) when given, else left relative (to the
-    working directory). Same rule as ``Publisher._image_path``."""
+    working directory). ``opus-tui check --images`` and the publisher both open this."""
     path = expanded(text)  # not stripped: the publisher does not strip either
     if not path.is_absolute() and root is not None:
         path = root / path

@@ -35,7 +35,7 @@ from opus_tui.domain.diff import Change, diff, item_key
 from opus_tui.errors import UserError
 from opus_tui.services import wire
 from opus_tui.services import wire_models as wm
-from opus_tui.services.paths import expanded
+from opus_tui.services.paths import image_file
 from opus_tui.services.portal import UNREACHABLE_MESSAGE, PortalClient, PortalError
 
 if TYPE_CHECKING:
@@ -455,12 +455,6 @@ class Publisher:
             notes=notes,
         )
 
-    def _image_path(self, text: str) -> Path:
-        path = expanded(text)
-        if not path.is_absolute() and self.image_root is not None:
-            path = self.image_root / path
-        return path
-
     def _media(
         self,
         config: WebConfiguration,
@@ -514,7 +508,7 @@ class Publisher:
         checked (kept as it is within the limits, else scaled down). The file is only read."""
         from opus_tui.services import images
 
-        path = self._image_path(path_text)
+        path = image_file(path_text, self.image_root)
         try:
             fitted = (
                 images.fit_photo(path, max_bytes=wm.PHOTO_MAX_BYTES)
