@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Checkbox, Label, Static
 
 if TYPE_CHECKING:  # FieldError is in the first frame, which does not import pydantic (issue 8)
@@ -61,21 +62,26 @@ class FieldError(Static):
 
     def _keep_in_view(self) -> None:
         """The field being typed in and this line stay on screen: the line, and the tab's
-        summary of errors under the content, take rows and pushed both out of a scrolled tab."""
+        summary of errors under the content, take rows and pushed both out of a scrolled tab.
+        The line's fields are the widgets since the previous error line (e.g. a clinic's own
+        heading and text share one)."""
         if not self.is_attached or not self.has_class("-shown") or self.parent is None:
             return
         focused = self.screen.focused
         if focused is None or not self.screen.is_current:
             return
         siblings = list(self.parent.children)
+        fields: list[Widget] = []
         for widget in reversed(siblings[: siblings.index(self)]):
-            if widget.focusable or any(w.focusable for w in widget.query("*")):
-                owner = widget  # the field this line is under
+            if isinstance(widget, FieldError):
                 break
-        else:
+            fields.append(widget)
+        if not any(focused is w or w in focused.ancestors for w in fields):
             return
-        if focused is owner or owner in focused.ancestors:
-            self.scroll_visible(animate=False)  # the line is right under its field
+        view = next((a for a in self.ancestors if isinstance(a, Widget) and a.is_scrollable), None)
+        rows = self.region.bottom - focused.region.y
+        if view is not None and rows <= view.scrollable_content_region.height:
+            self.scroll_visible(animate=False)  # the field stays on screen above it
 
 
 class SettingCheckbox(Checkbox):

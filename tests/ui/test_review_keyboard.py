@@ -257,3 +257,20 @@ async def test_a_logo_problem_is_said_once(tmp_path: Path) -> None:
         assert "finns inte" in str(line.render())
         info = str(app.screen.query_one("#logo-info", Static).render())
         assert "finns inte" not in info and "200 kB" in info
+
+
+async def test_clinic_heading_error_is_brought_on_screen(tmp_path: Path) -> None:
+    """A clinic's own heading too long: its error line (shared with the clinic's text, under
+    that text) stayed below the screen while typing in the heading at 80×24."""
+    async with on_tab(tmp_path, "5", size=(80, 24)) as (app, pilot):
+        app.screen.query_one("#media-tabs", TabbedContent).active = "pane-clinic"
+        await focus(pilot, "clinic")
+        await pilot.press("enter", "down", "enter")  # the first clinic
+        await focus(pilot, "clinic-header")
+        app.screen.query_one("#clinic-header", Input).value = "x" * 101
+        await settle(pilot)
+        line = next(e for e in app.screen.query(FieldError) if e.path[-1:] == ("per_clinic",))
+        assert "Kliniktext överskrift" in str(line.render())
+        content = app.screen.query_one("#content")
+        assert on_screen(line, content)
+        assert on_screen(app.screen.query_one("#clinic-header"), content)
