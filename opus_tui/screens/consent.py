@@ -239,7 +239,7 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         if column == 3:
             row.title = not row.title
             table.update_cell_at(Coordinate(row_index, 3), _box(row.title))
-        else:
+        elif column == 2:  # on a name space ticked Profilbild out of sight (Enter did nothing)
             row.photo = not row.photo
             table.update_cell_at(Coordinate(row_index, 2), _box(row.photo))
 

@@ -274,3 +274,16 @@ async def test_clinic_heading_error_is_brought_on_screen(tmp_path: Path) -> None
         content = app.screen.query_one("#content")
         assert on_screen(line, content)
         assert on_screen(app.screen.query_one("#clinic-header"), content)
+
+
+async def test_space_on_a_name_ticks_nothing(chain_app) -> None:
+    """Space with the cursor on a name ticked Profilbild out of sight (Enter did nothing)."""
+    app = chain_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        await pilot.press("left", "space")  # on the clinic's name
+        await pilot.pause()
+        assert screen.rows[0].photo is False and screen.rows[0].title is False
+        await pilot.press("right", "space")  # on Profilbild
+        await pilot.pause()
+        assert screen.rows[0].photo is True
