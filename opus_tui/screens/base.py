@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from opus_tui.domain.problems import Problem
 
 WIDE = 120  # columns from which the preview sits next to the tab content
-PREVIEW_BESIDE_WIDTH = 48
 # beside the tab (wide); instead of it (narrow, F2); hidden by F2 (wide); closed (narrow)
 PreviewLayout = Literal["beside", "full", "hidden", "closed"]
 
@@ -245,31 +244,23 @@ class TabScreen(Screen[None]):
             self._update_layout(event.size.width)
 
     def _update_layout(self, width: int) -> None:
-        """Show the preview beside the tab, instead of it, or not. Inline styles on the two
-        containers, not classes on the screen: a class there re-applies the stylesheet to
-        every widget of the tab (≈ 200 ms of each F2)."""
+        """Show the preview beside the tab, instead of it, or not (``preview_layout``). The
+        classes on the screen re-apply the stylesheet to the whole tab, which is most of an
+        F2's time; inline styles on the two containers were tried and left widgets that had
+        changed width without a Resize (a TextArea kept its old wrapping)."""
         wide = width >= WIDE
         visible = (wide and not self._preview_hidden) or (not wide and self._preview_open)
         deferred = self.query_one("#preview", Deferred)
         if visible and deferred.realize() is None:
             visible = False  # the preview module is not there (yet)
-        layout: PreviewLayout = (
+        self.preview_layout = (
             ("beside" if wide else "full")
             if visible
             else ("hidden" if wide and self._preview_hidden else "closed")
         )
-        if layout == self.preview_layout:
-            return
-        self.preview_layout = layout
-        slot, content = self.query_one("#preview-slot"), self.query_one("#content")
-        slot.display = layout in ("beside", "full")
-        content.display = layout != "full"
-        if layout == "beside":
-            slot.styles.width = PREVIEW_BESIDE_WIDTH
-            slot.styles.clear_rule("border_left")  # the stylesheet's line between the two
-        elif layout == "full":
-            slot.styles.width = "1fr"
-            slot.styles.border_left = ("none", "transparent")
+        self.set_class(wide and deferred.available, "-wide")
+        self.set_class(self.preview_layout == "full", "-preview-open")
+        self.set_class(wide and self._preview_hidden, "-preview-hidden")
 
     # -- signals --------------------------------------------------------------------------------
     def _on_draft_changed(self, draft: WebConfiguration) -> None:
