@@ -433,8 +433,7 @@ class ConfigurationScreen(TabScreen):
         self._show_db_secret()
         self._show_account_secrets()
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # TabScreen's runs too (Textual calls each class's)
         self._load_from_store()
 
     @work(thread=True, exclusive=True, group="connections", exit_on_error=False)

@@ -54,8 +54,7 @@ class TemplatesScreen(TabScreen):
                         id=f"editor-{kind.value}",
                     )
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # TabScreen's runs too (Textual calls each class's)
         self.opus.draft_changed.subscribe(self, self._context_changed)
         self.opus.catalogue_changed.subscribe(self, lambda _c: self._update_context())
         self._update_context()

@@ -184,8 +184,7 @@ class MediaScreen(TabScreen):
             yield _preview(f"dev-{name}")
 
     # -- loading --------------------------------------------------------------------------------
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # TabScreen's runs too (Textual calls each class's)
         self.opus.catalogue_changed.subscribe(self, self._catalogue_arrived)
 
     def _catalogue_arrived(self, catalogue: Catalogue) -> None:
