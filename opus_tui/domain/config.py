@@ -576,6 +576,8 @@ def email_sender_rule(value: str) -> str | None:
         return None
     if any(unicodedata.category(c) == "Cc" for c in value):
         return "får inte innehålla radbrytningar eller andra styrtecken"
+    if ">" in value and not value.rstrip().endswith(">"):
+        return "ingenting får stå efter > (adressen avslutar avsändaren)"
     if len(getaddresses([value])) != 1:
         return "bara en avsändaradress"
     display, address = parseaddr(value)

@@ -105,12 +105,41 @@ def count(text: str) -> SmsCount:
     )
 
 
+# Swedish names of the characters that most often slip in from a word processor.
+_CHAR_NAMES = {
+    "–": "kort tankstreck",
+    "—": "långt tankstreck",
+    "‘": "typografisk apostrof",
+    "’": "typografisk apostrof",
+    "‚": "typografiskt citattecken",
+    "“": "typografiskt citattecken",
+    "”": "typografiskt citattecken",
+    "„": "typografiskt citattecken",
+    "«": "vinkelcitattecken",
+    "»": "vinkelcitattecken",
+    "…": "tre punkter i ett tecken",
+    "\u00a0": "hårt mellanslag",
+    "\u202f": "smalt hårt mellanslag",
+    "\u2009": "smalt mellanslag",
+    "\u200b": "osynligt mellanslag",
+    "•": "punkt",
+    "´": "accent",
+    "‐": "bindestreck (typografiskt)",
+    "−": "minustecken",
+}
+
+
 def describe_char(char: str) -> str:
     """A readable name for a character forcing UCS-2, for the counter's highlight list."""
     import unicodedata
 
-    name = unicodedata.name(char, "") or f"U+{ord(char):04X}"
-    return f"'{char}' ({name.lower()})"
+    name = _CHAR_NAMES.get(char)
+    if name is None:
+        if unicodedata.category(char) == "So":
+            name = "symbol eller emoji"
+        else:
+            name = f"tecken U+{ord(char):04X}"
+    return f"'{char}' ({name})"
 
 
 # --- templates: the length as a range ----------------------------------------------------------
@@ -205,8 +234,10 @@ def estimate(
             "med de längsta namnen – korta ner mallen."
         )
     if literal_is_ucs2:
-        chars = ", ".join(describe_char(parsed.literal_text[i]) for i in _literal_forcing(parsed))
-        note = f"Tecknen {chars} gör att meddelandet skickas som UCS-2 (70 tecken per SMS)."
+        forcing = _literal_forcing(parsed)
+        chars = ", ".join(describe_char(parsed.literal_text[i]) for i in forcing)
+        which = "Tecknet" if len(forcing) == 1 else "Tecknen"
+        note = f"{which} {chars} gör att meddelandet skickas som UCS-2 (70 tecken per SMS)."
         warning = f"{warning} {note}" if warning else note
     return SmsRange(short, long, short_text, long_text, warning)
 

@@ -274,7 +274,9 @@ def test_email_sender_invalid(sender: str) -> None:
     ("sender", "rule"),
     [
         ("a@klinik.se, b@klinik.se", "bara en avsändaradress"),
-        ("Kliniken <a@klinik.se>, b@klinik.se", "bara en avsändaradress"),
+        ("Kliniken <a@klinik.se>, b@klinik.se", "ingenting får stå efter >"),
+        ('"Kliniken" <a@klinik.se>x', "ingenting får stå efter >"),
+        ('"Kliniken" <a@klinik.se> <b@klinik.se>', "bara en avsändaradress"),
         ("bokning\n@klinik.se", "radbrytningar"),
         ("Kliniken <a@klinik.se>\r\nBcc: x@y.se", "radbrytningar"),  # header injection
         ("bok\tning@klinik.se", "styrtecken"),

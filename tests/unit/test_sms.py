@@ -211,7 +211,17 @@ def test_ucs2_positions_point_at_the_forcing_characters():
     got = sms.count(text)
     assert [text[i] for i in got.ucs2_chars] == ["“", "”", "–", "😀"]
     assert sms.count("Hej Anna – 08:10").summary() == "16 UCS-2-tecken · 1 SMS · UCS-2"
-    assert "en dash" in sms.describe_char("–")
+    assert sms.describe_char("–") == "'–' (kort tankstreck)"
+    assert sms.describe_char("ł") == "'ł' (tecken U+0142)"  # no English Unicode names
+    assert sms.describe_char("😀") == "'😀' (symbol eller emoji)"
+
+
+def test_the_ucs2_note_says_tecknet_for_one_and_tecknen_for_more() -> None:
+    one = sms.estimate("Hej – välkommen!", {})
+    assert one.warning is not None
+    assert "Tecknet '–' (kort tankstreck) gör att" in one.warning
+    two = sms.estimate("Hej – “välkommen”!", {})
+    assert two.warning is not None and two.warning.startswith("Tecknen '–' (kort tankstreck), '“'")
 
 
 _ALPHABET = st.sampled_from(list(GSM_ALL + EXT_ALL + "áç“”–😀€🦷"))
