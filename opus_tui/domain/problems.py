@@ -128,6 +128,8 @@ def _message(error: Mapping[str, Any]) -> tuple[str, tuple[str | int, ...]]:
         length = f" (är {len(value)})" if isinstance(value, str) else ""
         return f"får vara högst {ctx['max_length']} tecken{length}", extra
     if kind == "string_too_short":
+        if ctx["min_length"] == 1:
+            return "får inte vara tomt", extra
         return f"måste vara minst {ctx['min_length']} tecken", extra
     if kind == "greater_than_equal":
         return f"måste vara ett heltal ≥ {ctx['ge']}", extra

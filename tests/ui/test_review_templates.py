@@ -246,7 +246,7 @@ async def test_blocked_save_focuses_the_faulty_database_field(make_app) -> None:
         assert conn.value == ""
         assert screen.query_one("#db-name", Input).value == "Opus Lund"
         shown = [str(n.message) for n in app._notifications]
-        assert "ODBC-anslutningssträng (Opus Lund): måste vara minst 1 tecken" in shown
+        assert "ODBC-anslutningssträng (Opus Lund): får inte vara tomt" in shown
 
 
 async def test_certificate_files_must_be_pem(make_app, store_url: str, tmp_path, monkeypatch):

@@ -552,3 +552,8 @@ def test_plain_http_only_to_this_machine(url: str, refused: bool) -> None:
     from opus_tui.domain.connections import plain_http_elsewhere
 
     assert plain_http_elsewhere(url) is refused
+
+
+def test_an_empty_required_text_says_it_may_not_be_empty() -> None:
+    (problem,) = errors({"clinics": {"published": [{"database": "", "clinic_id": "1"}]}})
+    assert problem.message == "får inte vara tomt"
