@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static, Tabs
+from textual.widgets import Button, Footer, Label, Static, Tabs
 
 # Always there, not bindings of ours: Textual's focus keys and its widgets' own keys.
 MOVING = [
@@ -113,6 +113,7 @@ class HelpDialog(ModalScreen[None]):
                 yield from _rows(MOVING)
             with Horizontal(id="dialog-buttons"):
                 yield Button("Stäng", id="close", variant="primary")
+        yield Footer()  # the dialog's keys, not the tab's behind it
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Footer, Label
 
 
 class QuitDialog(ModalScreen[str | None]):
@@ -34,6 +34,7 @@ class QuitDialog(ModalScreen[str | None]):
                 yield Button("Spara", id="save", variant="primary")
                 yield Button("Kasta", id="discard", variant="error")
                 yield Button("Avbryt", id="cancel")
+        yield Footer()  # the dialog's keys, not the tab's behind it
 
     def on_mount(self) -> None:
         self.query_one("#save", Button).focus()

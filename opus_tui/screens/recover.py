@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Footer, Label, Static
 
 
 class RecoverDialog(ModalScreen[bool]):
@@ -42,6 +42,7 @@ class RecoverDialog(ModalScreen[bool]):
             with Horizontal(id="dialog-buttons"):
                 yield Button("Ta tillbaka", id="restore", variant="primary")
                 yield Button("Kasta", id="discard", variant="error")
+        yield Footer()  # the dialog's keys, not the tab's behind it
 
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()
