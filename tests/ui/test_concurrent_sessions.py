@@ -28,16 +28,17 @@ def _warnings(app: OpusApp) -> list[str]:
     return [str(n.message) for n in app._notifications if n.title == "Ändrad i butiken"]
 
 
-async def _type_name(pilot: object, app: OpusApp, name: str) -> None:
-    await type_subdomain(pilot, name)
-    assert app.draft.subdomain.name == name
+async def _ours_and_theirs(pilot: object, app: OpusApp, store_url: str) -> None:
+    """We type "var-klinik" as Underdomän; another session then saves "deras-klinik"."""
+    await type_subdomain(pilot, "var-klinik")
+    assert app.draft.subdomain.name == "var-klinik"
+    _save_elsewhere(store_url, "deras-klinik")
 
 
 async def test_save_after_another_session_warns_then_overwrites(make_app, store_url) -> None:
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _type_name(pilot, app, "var-klinik")
-        _save_elsewhere(store_url, "deras-klinik")
+        await _ours_and_theirs(pilot, app, store_url)
 
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -58,8 +59,7 @@ async def test_save_after_another_session_warns_then_overwrites(make_app, store_
 async def test_revert_after_the_warning_takes_the_other_sessions_value(make_app, store_url) -> None:
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _type_name(pilot, app, "var-klinik")
-        _save_elsewhere(store_url, "deras-klinik")
+        await _ours_and_theirs(pilot, app, store_url)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert _warnings(app)
@@ -74,8 +74,7 @@ async def test_revert_after_the_warning_takes_the_other_sessions_value(make_app,
 async def test_save_at_quit_after_another_session_stays_open(make_app, store_url) -> None:
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _type_name(pilot, app, "var-klinik")
-        _save_elsewhere(store_url, "deras-klinik")
+        await _ours_and_theirs(pilot, app, store_url)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, QuitDialog)

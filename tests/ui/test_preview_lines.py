@@ -3,6 +3,8 @@ only changed blocks are rendered again, and walking a long page scrolls to the c
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,22 @@ async def show_every_clinic(pilot: Pilot[Any], pane: PreviewPane) -> None:
         await pilot.pause()
 
 
+@asynccontextmanager
+async def every_clinic_shown(
+    chain: tuple[WebConfiguration, Catalogue], height: int = 40
+) -> AsyncIterator[tuple[Host, Pilot[Any], PreviewPane, PageLines]]:
+    """The pane on the big chain, 100 columns wide, "Visa fler" chosen until every clinic is
+    on its first page."""
+    config, catalogue = chain
+    app = host(config, catalogue)
+    async with app.run_test(size=(100, height)) as pilot:
+        pane = app.query_one(PreviewPane)
+        lines = pane.query_one(PageLines)
+        await pilot.pause()
+        await show_every_clinic(pilot, pane)
+        yield app, pilot, pane, lines
+
+
 def screen_lines(lines: PageLines) -> list[str]:
     """The lines painted in the pane now (after scrolling)."""
     return [lines.render_line(y).text for y in range(lines.scrollable_content_region.height)]
@@ -85,13 +103,8 @@ def screen_lines(lines: PageLines) -> list[str]:
 async def test_kept_lines_are_those_of_a_full_build_on_a_big_chain(
     chain: tuple[WebConfiguration, Catalogue],
 ) -> None:
-    config, catalogue = chain
-    app = host(config, catalogue)
-    async with app.run_test(size=(100, 40)) as pilot:
-        pane = app.query_one(PreviewPane)
-        lines = pane.query_one(PageLines)
-        await pilot.pause()
-        await show_every_clinic(pilot, pane)
+    config, _catalogue = chain
+    async with every_clinic_shown(chain) as (app, pilot, pane, lines):
         pane.focus()
         await pilot.pause()
         assert pane.page is not None
@@ -133,13 +146,7 @@ async def test_kept_lines_are_those_of_a_full_build_on_a_big_chain(
 async def test_walking_a_long_page_scrolls_to_the_cursor(
     chain: tuple[WebConfiguration, Catalogue],
 ) -> None:
-    config, catalogue = chain
-    app = host(config, catalogue)
-    async with app.run_test(size=(100, 30)) as pilot:
-        pane = app.query_one(PreviewPane)
-        lines = pane.query_one(PageLines)
-        await pilot.pause()
-        await show_every_clinic(pilot, pane)
+    async with every_clinic_shown(chain, height=30) as (_app, pilot, pane, lines):
         pane.focus()
         await pilot.pause()
         assert pane.page is not None
@@ -175,13 +182,8 @@ async def test_walking_a_long_page_scrolls_to_the_cursor(
 async def test_a_hidden_pane_builds_its_lines_when_shown_again(
     chain: tuple[WebConfiguration, Catalogue],
 ) -> None:
-    config, catalogue = chain
-    app = host(config, catalogue)
-    async with app.run_test(size=(100, 40)) as pilot:
-        pane = app.query_one(PreviewPane)
-        lines = pane.query_one(PageLines)
-        await pilot.pause()
-        await show_every_clinic(pilot, pane)
+    config, _catalogue = chain
+    async with every_clinic_shown(chain) as (app, pilot, pane, lines):
         pane.display = False
         await pilot.pause()
         app.set_draft(with_general(config, any_clinic=True))
