@@ -23,6 +23,19 @@ ID_FIELDS = ("database", "clinic_id", "practitioner_id")
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How ``Change.describe`` words each kind; ``changed`` is formatted with where/old/new."""
+
+    added: str
+    removed: str
+    moved: str
+    changed: str
+
+
+PLAN_WORDING = Wording("tillagd", "borttagen", "flyttad", "{where} {old} → {new}")
+
+
+@dataclass(frozen=True)
 class Change:
     """One difference. ``path`` is relative to the compared models plus ``prefix``;
     ``item`` names the list item for added/removed/moved (and changes inside an item)."""
@@ -49,16 +62,14 @@ class Change:
     def key(self) -> str:
         return path_key(self.path)
 
-    def describe(self) -> str:
-        """Short Swedish text, e.g. "Visa 'Vilken klinik som helst' av → på"."""
+    def describe(self, wording: Wording | None = None) -> str:
+        """Short Swedish text, e.g. "Visa 'Vilken klinik som helst' av → på" (``PLAN_WORDING``;
+        a conflict list words both sides its own way)."""
+        words = wording or PLAN_WORDING
+        if self.kind != "changed":
+            return f"{self.label}: {self.item} {getattr(words, self.kind)}"
         where = f"{self.label} ({self.item})" if self.item else self.label
-        if self.kind == "added":
-            return f"{self.label}: {self.item} tillagd"
-        if self.kind == "removed":
-            return f"{self.label}: {self.item} borttagen"
-        if self.kind == "moved":
-            return f"{self.label}: {self.item} flyttad"
-        return f"{where} {self.old_text()} → {self.new_text()}"
+        return words.changed.format(where=where, old=self.old_text(), new=self.new_text())
 
     def __str__(self) -> str:
         return self.describe()

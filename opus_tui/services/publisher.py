@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from opus_tui.domain import WebConfiguration, section_label
 from opus_tui.domain.config import PORTAL_DOMAIN
-from opus_tui.domain.diff import Change, diff, item_key
+from opus_tui.domain.diff import Change, Wording, diff, item_key
 from opus_tui.errors import UserError
 from opus_tui.services import wire
 from opus_tui.services import wire_models as wm
@@ -248,17 +248,18 @@ def readable(change: Change, old: BaseModel, new: BaseModel, names: Names) -> Ch
     return replace(change, item=name) if name else change
 
 
+CONFLICT_WORDING = Wording(
+    "— finns bara lokalt",
+    "— finns bara på portalen",
+    "— olika ordning",
+    "{where}: portalen {old} · lokalt {new}",
+)
+
+
 def conflict_line(change: Change) -> str:
     """Both sides of one change in a conflict (portal → ours), as Publicera and ``opus-tui
     publish`` show it."""
-    where = f"{change.label} ({change.item})" if change.item else change.label
-    if change.kind == "added":
-        return f"{change.label}: {change.item} — finns bara lokalt"
-    if change.kind == "removed":
-        return f"{change.label}: {change.item} — finns bara på portalen"
-    if change.kind == "moved":
-        return f"{change.label}: {change.item} — olika ordning"
-    return f"{where}: portalen {change.old_text()} · lokalt {change.new_text()}"
+    return change.describe(CONFLICT_WORDING)
 
 
 def client_from_store(store: Store, **kwargs: Any) -> PortalClient:

@@ -127,3 +127,18 @@ def test_a_number_with_a_unit_says_it() -> None:
     assert change.unit == "timmar"
     assert (change.old_text(), change.new_text()) == ("0 timmar", "24 timmar")
     assert change.describe() == "Avbokning/ombokning kan inte göras inom 0 timmar → 24 timmar"
+
+
+def test_a_conflict_words_each_kind_its_own_way() -> None:
+    from opus_tui.services.publisher import conflict_line
+
+    old = clinic("1", "Opus", "7", "8")
+    new = clinic("1", "Opus", "8", "9")
+    lines = sorted(conflict_line(c) for c in diff(old, new))
+    assert lines == [
+        "Tillagda behandlare: B7 — finns bara på portalen",
+        "Tillagda behandlare: B9 — finns bara lokalt",
+    ]
+    renamed = diff(old, old.model_copy(update={"group": "LUND"}))
+    assert [conflict_line(c) for c in renamed] == ["Grupp: portalen '' · lokalt 'LUND'"]
+    assert [c.describe() for c in renamed] == ["Grupp '' → 'LUND'"]
