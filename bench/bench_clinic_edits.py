@@ -27,7 +27,6 @@ Environment: BENCH_CLINIC_EDIT_ROUNDS (default 8).
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import os
 import statistics
@@ -38,17 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import stats
+from bench.chain import small_then_large
 from opus_tui.domain.catalogue import Catalogue
-
-
-def _catalogue(clinics: int, practitioners: int) -> Catalogue:
-    from dataclasses import replace
-
-    from opus_tui.services.demo import chain_catalogue, generate_chain
-
-    # as fetched from Opus: the catalogue check (⚠ rows) runs, as for a real chain
-    chain = chain_catalogue(generate_chain(clinics, practitioners, 1, seed=20261127))
-    return replace(chain, source="snapshot")
 
 
 class _Session:
@@ -174,12 +164,9 @@ def _whole_section_errors(value: Any) -> list[Any]:
 def run() -> list[dict[str, Any]]:
     rounds = int(os.environ.get("BENCH_CLINIC_EDIT_ROUNDS", "8"))
     tmp = Path(tempfile.mkdtemp(prefix="opus-bench-clinic-edits-"))
-    large = _catalogue(300, 30)
-    small = _catalogue(3, 30)
-    # Alternate small/large twice; keep the second (warm) measurement of each.
-    results: dict[str, dict[str, list[float]]] = {}
-    for n, (label, catalogue) in enumerate((("small", small), ("large", large)) * 2):
-        results[label] = asyncio.run(_measure(catalogue, tmp / f"{label}{n}.db", rounds))
+    results, small, large = small_then_large(
+        lambda catalogue, store: _measure(catalogue, store, rounds), tmp, "snapshot"
+    )
     large_gc, small_gc = results["large"]["gc"], results["small"]["gc"]
     large_checked, large_whole = _section_errors_ms(large, rounds)
     small_checked, _ = _section_errors_ms(small, rounds)

@@ -15,7 +15,6 @@ Environment: BENCH_CLINIC_SWITCHES (default 60), BENCH_FILTER_ROUNDS (default 6)
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import tempfile
@@ -24,13 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import stats
+from bench.chain import small_then_large
 from opus_tui.domain.catalogue import Catalogue
-
-
-def _catalogue(clinics: int, practitioners: int) -> Catalogue:
-    from opus_tui.services.demo import chain_catalogue, generate_chain
-
-    return chain_catalogue(generate_chain(clinics, practitioners, 1, seed=20261127))
 
 
 async def _measure(
@@ -121,12 +115,9 @@ def run() -> list[dict[str, Any]]:
     switches = int(os.environ.get("BENCH_CLINIC_SWITCHES", "60"))
     rounds = int(os.environ.get("BENCH_FILTER_ROUNDS", "6"))
     tmp = Path(tempfile.mkdtemp(prefix="opus-bench-clinics-"))
-    large = _catalogue(300, 30)
-    small = _catalogue(3, 30)
-    # Alternate small/large twice; keep the second (warm) measurement of each.
-    results: dict[str, dict[str, list[float]]] = {}
-    for label, catalogue in (("small", small), ("large", large)) * 2:
-        results[label] = asyncio.run(_measure(catalogue, tmp / f"{label}.db", switches, rounds))
+    results, _small, _large = small_then_large(
+        lambda catalogue, store: _measure(catalogue, store, switches, rounds), tmp
+    )
     rows = []
     for key, name in (
         ("switch", "clinic_switch"),

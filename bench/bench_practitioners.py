@@ -24,7 +24,6 @@ Environment: BENCH_PRACTITIONER_VISITS (default 12), BENCH_PRACTITIONER_ROUNDS (
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import os
 import sys
@@ -34,18 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import stats
+from bench.chain import small_then_large
 from opus_tui.domain.catalogue import Catalogue
 
 MODE, MODE_SECTION = "behandlare", "practitioners"
-
-
-def _catalogue(clinics: int, practitioners: int) -> Catalogue:
-    from dataclasses import replace
-
-    from opus_tui.services.demo import chain_catalogue, generate_chain
-
-    chain = chain_catalogue(generate_chain(clinics, practitioners, 1, seed=20261127))
-    return replace(chain, source="snapshot")
 
 
 class _Session:
@@ -126,12 +117,9 @@ def run() -> list[dict[str, Any]]:
     visits = int(os.environ.get("BENCH_PRACTITIONER_VISITS", "12"))
     rounds = int(os.environ.get("BENCH_PRACTITIONER_ROUNDS", "12"))
     tmp = Path(tempfile.mkdtemp(prefix="opus-bench-practitioners-"))
-    large = _catalogue(300, 30)
-    small = _catalogue(3, 30)
-    # Alternate small/large twice; keep the second (warm) measurement of each.
-    results: dict[str, dict[str, list[float]]] = {}
-    for n, (label, catalogue) in enumerate((("small", small), ("large", large)) * 2):
-        results[label] = asyncio.run(_measure(catalogue, tmp / f"{label}{n}.db", visits, rounds))
+    results, _small, _large = small_then_large(
+        lambda catalogue, store: _measure(catalogue, store, visits, rounds), tmp, "snapshot"
+    )
     rows = []
     rows.append(
         stats.row(
