@@ -4,7 +4,6 @@ and removes the file once nothing is unsaved (saved, reverted, or thrown away at
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from textual.widgets import Input, Static
@@ -120,12 +119,6 @@ async def test_without_keep_drafts_nothing_is_kept_or_offered(make_app, store_ur
         await settle(pilot)
     backup = read_backup(store_url)
     assert backup is not None and backup.sections == {"subdomain": {"name": "tappad-klinik"}}
-
-
-async def test_the_app_as_started_keeps_drafts() -> None:
-    from opus_tui import app as app_module
-
-    assert "keep_drafts=True" in inspect.getsource(app_module.run_app)
 
 
 async def test_a_backup_that_was_saved_after_all_is_not_offered(make_app, store_url) -> None:
