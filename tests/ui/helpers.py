@@ -32,12 +32,17 @@ async def focus_widget(pilot: Any, widget: Any, limit: int = 60) -> None:
     raise AssertionError(f"{widget!r} never got the focus (now {app.focused!r})")
 
 
+async def to_subdomain_name(pilot: Any) -> None:
+    """Underdomän (key 3), the focus in its name field."""
+    await settle(pilot)
+    await pilot.press("3")
+    await focus(pilot, "name")
+
+
 async def type_subdomain(pilot: Any, name: str) -> None:
     """Underdomän (key 3): its name field gets ``name``, as if typed."""
     from textual.widgets import Input
 
-    await settle(pilot)
-    await pilot.press("3")
-    await focus(pilot, "name")
+    await to_subdomain_name(pilot)
     pilot.app.screen.query_one("#name", Input).value = name
     await settle(pilot)

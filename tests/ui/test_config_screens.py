@@ -12,7 +12,7 @@ from opus_tui.store.repository import Store
 from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.tab_bar import TabBar
 from tests.ui.conftest import FIXED_NOW
-from tests.ui.helpers import focus, focus_widget, settle
+from tests.ui.helpers import focus, focus_widget, settle, to_subdomain_name
 
 
 def stored(store_url: str):
@@ -173,9 +173,7 @@ async def test_flexibility_merged_view_locks_order(make_app, store_url: str) -> 
 async def test_subdomain_invalid_blocks_save_valid_saves_unchecked(make_app, store_url) -> None:
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await focus(pilot, "name")
+        await to_subdomain_name(pilot)
         await pilot.press(*"-bad-")
         await pilot.pause()
         error = app.screen.query_one(FieldError)
@@ -209,9 +207,7 @@ async def test_subdomain_taken_at_the_portal_cannot_be_saved(make_app, store_url
             store.set_secret(API_KEY_SECRET, ours)
         app: OpusApp = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await pilot.press("3")
-            await focus(pilot, "name")
+            await to_subdomain_name(pilot)
             await pilot.press(*"upptagen", "f5")
             await settle(pilot)
             availability = str(app.screen.query_one("#availability", Static).render())

@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 
 from opus_tui.app import OpusApp
 from opus_tui.widgets.field import FieldError
-from tests.ui.helpers import focus, focus_widget, settle
+from tests.ui.helpers import focus, focus_widget, settle, to_subdomain_name
 from tests.ui.test_review_consent import chain_app, open_consent
 from tests.ui.test_review_flex_media import on_tab
 
@@ -46,9 +46,7 @@ async def test_subdomain_typed_in_capitals_shows_as_it_is_saved(make_app) -> Non
     """The name is saved in lower case; the field kept the capitals typed, also after Spara."""
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await focus(pilot, "name")
+        await to_subdomain_name(pilot)
         await pilot.press(*"Tand", "left", "X")
         await settle(pilot)
         field = app.screen.query_one("#name", Input)
@@ -160,9 +158,7 @@ async def test_enter_in_the_subdomain_checks_availability(make_app) -> None:
     """Enter after typing the name did nothing; it runs Kontrollera tillgänglighet (as F5)."""
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await focus(pilot, "name")
+        await to_subdomain_name(pilot)
         await pilot.press(*"tandvarden", "enter")
         await settle(pilot)
         shown = str(app.screen.query_one("#availability", Static).render())

@@ -5,16 +5,14 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from opus_tui.app import OpusApp
-from tests.ui.helpers import focus, settle
+from tests.ui.helpers import settle, to_subdomain_name
 
 
 async def test_pasted_booking_page_address_becomes_the_name(make_app) -> None:
     """A technician pastes the whole address: the name is kept, not refused for its dots."""
     app: OpusApp = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await focus(pilot, "name")
+        await to_subdomain_name(pilot)
         app.screen.query_one("#name", Input).insert_text_at_cursor(
             "https://Tandmottagningen.opusdentalonline.com/"
         )
