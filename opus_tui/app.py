@@ -55,7 +55,7 @@ from textual.screen import ModalScreen
 from textual.signal import Signal
 
 from opus_tui.commands_palette import OpusCommandPalette, OpusCommands
-from opus_tui.local_time import local_text
+from opus_tui.local_time import local_text, short_text
 from opus_tui.resources import stylesheet
 from opus_tui.screens import TAB_BY_MODE, TABS
 from opus_tui.store.location import describe
@@ -372,7 +372,6 @@ class OpusApp(App[int]):
                 self._forget_backup()
             return
         from opus_tui.domain.config import section_label
-        from opus_tui.local_time import local_text
         from opus_tui.screens.recover import RecoverDialog
 
         assert backup is not None
@@ -692,13 +691,13 @@ class OpusApp(App[int]):
         if self.catalogue is None and self.plain is not None and self.plain.databases:
             # the first frame: the snapshot's rows, not yet a Catalogue
             when = self.plain.fetched_at
-            catalogue = "Katalog: sparad" + (f" {local_text(when)}" if when else "")
+            catalogue = "Katalog: sparad" + (f" {short_text(when)}" if when else "")
         elif self.catalogue is None:
             catalogue = "Katalog: saknas"
         else:
             source = {"database": "Opus-databas", "snapshot": "sparad", "demo": "demo"}
             when = self.catalogue.fetched_at
-            age = f" {local_text(when)}" if when else ""
+            age = f" {short_text(when)}" if when else ""
             catalogue = f"Katalog: {source.get(self.catalogue.source, self.catalogue.source)}{age}"
         catalogue = self._fetching or catalogue
         # Most urgent first: at 80 columns the end of the line is cut off. The store is named

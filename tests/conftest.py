@@ -6,10 +6,12 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from opus_tui import local_time
 from opus_tui.services.draft_backup import DRAFT_DIR_ENV
 
 # Textual renders monochrome with NO_COLOR set, which breaks every snapshot: drop it first.
@@ -25,6 +27,15 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 
 pytest_plugins = ["tests.pg_cluster"]
+
+# The header says "idag 09:30" for the stores the tests make (fetched 2026-03-02 09:30), on any
+# day the tests run.
+TEST_TODAY = date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def _today_is_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local_time, "today", lambda: TEST_TODAY)
 
 
 @pytest.fixture(autouse=True)

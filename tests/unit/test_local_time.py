@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from opus_tui.local_time import local, local_text
+from opus_tui.local_time import local, local_text, short_text
 
 
 @pytest.fixture
@@ -38,7 +38,18 @@ def test_the_header_shows_the_catalogue_time_in_local_time(stockholm: None) -> N
     fetched = Catalogue(source="database", fetched_at=datetime(2026, 11, 27, 8, 5))
     app = OpusApp("sqlite:///:memory:", catalogue=fetched)
     app._update_status()
-    assert "Katalog: Opus-databas 2026-11-27 09:05" in app.sub_title
+    assert "Katalog: Opus-databas 27 nov 09:05" in app.sub_title
+
+
+def test_the_header_says_today_and_yesterday_and_the_date_before(stockholm: None) -> None:
+    today = date(2026, 11, 27)
+    # 23:30 UTC is already the next day in Stockholm
+    assert short_text(datetime(2026, 11, 26, 23, 30), today) == "idag 00:30"
+    assert short_text(datetime(2026, 11, 26, 22, 59), today) == "igår 23:59"
+    assert short_text(datetime(2026, 11, 25, 12, 0), today) == "25 nov 13:00"
+    assert short_text(datetime(2026, 1, 1, 0, 0), today) == "1 jan 01:00"
+    assert short_text(datetime(2025, 12, 31, 22, 0), today) == "2025-12-31"
+    assert short_text(datetime(2025, 12, 31, 23, 0), date(2026, 1, 1)) == "idag 00:00"
 
 
 def test_a_demo_made_in_the_small_hours_is_made_today(stockholm: None, tmp_path: Path) -> None:
