@@ -25,6 +25,7 @@ from opus_tui.widgets.field import FieldError, FieldLabel
 PATH = ("subdomain", "name")
 LABEL = label_of(SubdomainSettings, "name")
 UNCHECKED = "tillgängligheten är okontrollerad"
+TAKEN = "namnet är upptaget hos portalen; välj ett annat namn"
 
 
 def subdomain_of(raw: str) -> str:
@@ -131,6 +132,8 @@ class SubdomainScreen(TabScreen):
             address.update(f"Bokningssidans adress: https://{name}.{PORTAL_DOMAIN}")
         answer = self.availability.get(name)
         text = answer.message if answer else ""
+        if answer is not None and any(p.message == TAKEN for p in self.extra_problems()):
+            text = ""  # the error line under the name says it (it was said twice)
         shown = self.query_one("#availability", Static)
         shown.update(text)
         shown.set_class(answer is not None and answer.state == "taken", "-taken")
@@ -160,11 +163,7 @@ class SubdomainScreen(TabScreen):
         if answer is None:
             return ()
         if answer.state == "taken":
-            return (
-                Problem(
-                    PATH, "namnet är upptaget hos portalen; välj ett annat", "error", name, LABEL
-                ),
-            )
+            return (Problem(PATH, TAKEN, "error", name, LABEL),)
         if answer.state == "unchecked":
             return (Problem(PATH, UNCHECKED, "warning", None, LABEL),)
         return ()

@@ -210,8 +210,8 @@ async def test_subdomain_taken_at_the_portal_cannot_be_saved(make_app, store_url
             await to_subdomain_name(pilot)
             await pilot.press(*"upptagen", "f5")
             await settle(pilot)
-            availability = str(app.screen.query_one("#availability", Static).render())
-            assert "upptaget" in availability
+            error = str(app.screen.query_one(FieldError).render())  # said once, under the name
+            assert "upptaget" in error
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert stored(store_url).subdomain.name == ""

@@ -22,3 +22,31 @@ async def test_pasted_booking_page_address_becomes_the_name(make_app) -> None:
         address = str(app.screen.query_one("#address", Static).render())
         assert "https://tandmottagningen.opusdentalonline.com" in address
         assert not [p for p in app.problems() if p.path[:1] == ("subdomain",) and p.is_error]
+
+
+async def test_taken_name_is_said_once(make_app, store_url: str) -> None:
+    """A name the portal says is taken: the error line under the name says so; the line under
+    Kontrollera tillgänglighet no longer says it a second time."""
+    from opus_tui.domain.connections import API_KEY_SECRET, ConnectionSettings, PortalAccount
+    from opus_tui.services.portal import PortalClient
+    from opus_tui.services.portal_emulator import running_emulator
+    from opus_tui.store.repository import Store
+    from opus_tui.widgets.field import FieldError
+
+    ours, theirs = "var-nyckel-0001", "deras-nyckel-0002"
+    with running_emulator(api_keys=[ours, theirs]) as emu:
+        with PortalClient(emu.url, theirs) as other:
+            other.claim_subdomain("kliniken")
+        with Store.open(store_url) as store:
+            store.save_connections(ConnectionSettings(account=PortalAccount(url=emu.url)))
+            store.set_secret(API_KEY_SECRET, ours)
+        app: OpusApp = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_subdomain_name(pilot)
+            await pilot.press(*"kliniken", "f5")
+            await settle(pilot)
+            shown = [str(w.render()) for w in app.screen.query(Static).results() if w.display]
+            assert sum("upptaget" in text for text in shown) == 1, shown
+            error = str(app.screen.query_one(FieldError).render())
+            assert error == "✗ Underdomän: namnet är upptaget hos portalen; välj ett annat namn"
+            assert str(app.screen.query_one("#availability", Static).render()) == ""
