@@ -119,6 +119,15 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
     CSS_PATH = stylesheet("consent.tcss")
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "cancel", "Avbryt", id="consent.cancel", tooltip="Stäng utan ändringar"),
+        # a modal screen cuts the app's bindings off: F1 did nothing here
+        Binding(
+            "f1",
+            "app.help",
+            "Hjälp",
+            id="consent.help",
+            tooltip="Hjälp: den markerade kolumnens hjälptext och alla tangenter",
+            show=False,
+        ),
     ]
 
     def __init__(self, clinics: ClinicsSettings, settings: PractitionerSettings) -> None:
@@ -141,7 +150,7 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
                 )
                 yield Static("", id="consent-count", classes="hint")
             table = ConsentTable(id="consent-table", cursor_type="cell", zebra_stripes=True)
-            table.tooltip = "Mellanslag kryssar i/ur; piltangenterna väljer ruta."
+            table.tooltip = column_help(2)
             yield table
             if not self.rows:
                 yield Static("Inga tillagda behandlare ännu (fliken Kliniker).", classes="hint")
@@ -243,6 +252,11 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
             row.photo = not row.photo
             table.update_cell_at(Coordinate(row_index, 2), _box(row.photo))
 
+    @on(DataTable.CellHighlighted, "#consent-table")
+    def _cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        """The table's help (help line, F1) is its highlighted column's."""
+        event.data_table.tooltip = column_help(event.coordinate.column)
+
     @on(DataTable.CellSelected, "#consent-table")
     def _cell_selected(self, event: DataTable.CellSelected) -> None:
         """Enter (or a click) on a box ticks it, as space does."""
@@ -266,6 +280,18 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
             self.query_one(ConsentTable).focus()
             return
         self.dismiss(None)
+
+
+TABLE_KEYS = "Mellanslag eller Enter kryssar i/ur; piltangenterna väljer ruta."
+
+
+def column_help(column: int) -> str:
+    """The help of the table's ``column``: Profilbild's and Behandlars titel's are the domain's."""
+    if column == 2:
+        return f"{PHOTO}: {help_of(Consent, 'photo')} {TABLE_KEYS}"
+    if column == 3:
+        return f"{TITLE}: {help_of(Consent, 'title')} {TABLE_KEYS}"
+    return f"Gå med → till en ruta under {PHOTO} eller {TITLE}. {TABLE_KEYS}"
 
 
 def _box(value: bool) -> Text:

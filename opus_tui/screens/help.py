@@ -65,6 +65,8 @@ def help_lines(screen: Screen[object], focused: Widget | None) -> tuple[str, lis
             add(active.binding)
     tabs: list[str] = []
     for binding in _own_bindings(type(app)):
+        if screen.is_modal and not binding.priority:
+            continue  # a dialog cuts the app's keys off (but for priority ones)
         if binding.group is not None and binding.group.description == "Flik":
             tabs.append(binding.key)
         else:

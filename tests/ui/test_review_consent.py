@@ -154,3 +154,36 @@ async def test_headings_are_the_manuals(chain_app) -> None:
             "Profilbild",
             "Behandlars titel",
         ]
+
+
+async def test_f1_shows_the_highlighted_columns_help(chain_app) -> None:
+    """F1 in the dialog (a modal screen: the app's F1 did not reach it) shows the help of the
+    column under the cursor and only keys that work in the dialog; Escape closes the help and
+    leaves the dialog as it was."""
+    from textual.widgets import Static
+
+    from opus_tui.screens.help import HelpDialog
+
+    app = chain_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        help_dialog = app.screen
+        assert isinstance(help_dialog, HelpDialog)
+        field = str(help_dialog.query_one("#help-field", Static).render())
+        assert field.startswith("Profilbild: Samtycke att visa behandlarens bild.")
+        keys = {
+            str(row.query_one(".help-key", Static).render())
+            for row in help_dialog.query(".help-row")
+        }
+        assert {"esc", "space"} <= keys
+        assert not {"f9", "^q", "^s", "1–9, alt+1–9"} & keys  # the tab's and app's: cut off here
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert app.focused is screen.query_one(DataTable)
+        await pilot.press("right", "f1")
+        await pilot.pause()
+        field = str(app.screen.query_one("#help-field", Static).render())
+        assert field.startswith("Behandlars titel: Samtycke att visa behandlarens titel.")
