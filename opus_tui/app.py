@@ -66,6 +66,7 @@ if TYPE_CHECKING:  # the domain imports pydantic: not before the first frame (is
     from opus_tui.domain.config import Section, WebConfiguration
     from opus_tui.domain.problems import Problem
     from opus_tui.messages import StoreFailed, StoreOpened
+    from opus_tui.services.draft_backup import EndedSessions, SessionBackup
     from opus_tui.store.errors import SectionChanged
     from opus_tui.store.quick import PlainStore, StoreState
 
@@ -199,6 +200,8 @@ class OpusApp(App[int]):
         self._backup_lock = threading.Lock()
         self._backup_turn = 0  # the newest backup asked for; an older one never overwrites it
         self._backup_failed = False
+        self._backup: SessionBackup | None = None  # made when first needed
+        self._ended: EndedSessions | None = None  # until taken back or thrown away
         self._problems: tuple[int, list[Problem]] | None = None
         self._errors_by_section: dict[str, tuple[Any, list[Problem]]] = {}
         self._progressive = progressive
@@ -328,16 +331,24 @@ class OpusApp(App[int]):
         self._backup_turn += 1
         self._write_backup(self._backup_turn, self.saved, self.draft)
 
+    def _session_backup(self) -> SessionBackup:
+        from opus_tui.services.draft_backup import SessionBackup
+
+        if self._backup is None:
+            self._backup = SessionBackup(self.store_url)
+        return self._backup
+
     @work(thread=True, group="draft-backup", exit_on_error=False)
     def _write_backup(self, turn: int, saved: WebConfiguration, draft: WebConfiguration) -> None:
-        from opus_tui.services.draft_backup import unsaved_sections, write_backup
+        from opus_tui.services.draft_backup import unsaved_sections
 
         sections = unsaved_sections(saved, draft)
         with self._backup_lock:
             if turn != self._backup_turn:
                 return  # a newer backup is on its way
             try:
-                write_backup(self.store_url, sections)
+                self._session_backup().write(sections)
+                self._drop_ended()  # what was taken back from them is in this one's now
             except OSError as exc:
                 if not self._backup_failed:
                     self._backup_failed = True
@@ -351,25 +362,40 @@ class OpusApp(App[int]):
 
     def _forget_backup(self) -> None:
         """Nothing unsaved is to be kept (all saved, or thrown away on purpose)."""
-        from opus_tui.services.draft_backup import clear_backup
-
         if self._backup_timer is not None:
             self._backup_timer.stop()
             self._backup_timer = None
         with self._backup_lock:
             self._backup_turn += 1
-            clear_backup(self.store_url)
+            if self._backup is not None:
+                self._backup.clear()
+            self._drop_ended()
+
+    def _drop_ended(self) -> None:
+        if self._ended is not None:
+            self._ended.remove()
+            self._ended = None
+
+    def on_unmount(self) -> None:
+        """The session ends: its kept edits (if any) wait for a later start."""
+        with self._backup_lock:
+            if self._backup is not None:
+                self._backup.close()
+            if self._ended is not None:
+                self._ended.release()
+                self._ended = None
 
     def _offer_backup(self) -> None:
-        """At start, once the store is open: the last session's unsaved edits, if any."""
-        from opus_tui.services.draft_backup import read_backup, recovered_sections
+        """At start, once the store is open: ended sessions' unsaved edits, if any (a session
+        still running on the store keeps its own)."""
+        from opus_tui.services.draft_backup import claim_ended, recovered_sections
 
-        backup = read_backup(self.store_url)
+        self._ended = claim_ended(self.store_url)
+        backup = self._ended.backup
         recovered = recovered_sections(backup, self.saved) if backup is not None else {}
         if not recovered:
             self._backup_ready = True
-            if backup is not None:
-                self._forget_backup()
+            self._drop_ended()
             return
         from opus_tui.domain.config import section_label
         from opus_tui.screens.recover import RecoverDialog
@@ -395,7 +421,7 @@ class OpusApp(App[int]):
         self.draft = self.draft.model_copy(update=taken)
         self.reloaded.publish(self.draft)
         self.draft_changed.publish(self.draft)
-        self._schedule_backup()
+        self._backup_now()  # into this session's file at once; the ended ones' go then
         names = ", ".join(section_label(name) for name in taken)
         self.notify(
             f"Osparade ändringar tillbaka i utkastet: {names}. Spara dem med ctrl+s på fliken.",

@@ -12,9 +12,10 @@ from opus_tui.app import OpusApp
 from opus_tui.domain.config import SubdomainSettings
 from opus_tui.screens.quit import QuitDialog
 from opus_tui.screens.recover import RecoverDialog
-from opus_tui.services.draft_backup import backup_path, read_backup, write_backup
+from opus_tui.services.draft_backup import SessionBackup, backup_files, read_backup, read_file
 from opus_tui.store.repository import Store
 from tests.ui.helpers import settle, type_subdomain
+from tests.unit.test_draft_backup import write_backup
 
 QUICK = 0.01  # seconds from the last change to the backup
 
@@ -77,7 +78,7 @@ async def test_kasta_throws_the_kept_edits_away(make_app, store_url) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, RecoverDialog)
         assert app.draft.subdomain.name == ""
-        assert not backup_path(store_url).exists()
+        assert backup_files(store_url) == []
     again = _app(make_app)
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -94,7 +95,7 @@ async def test_discarding_at_quit_keeps_nothing(make_app, store_url) -> None:
         assert isinstance(app.screen, QuitDialog)
         await pilot.press("tab", "enter")  # Kasta
         await settle(pilot)
-    assert not backup_path(store_url).exists()
+    assert backup_files(store_url) == []
 
 
 async def test_reverting_removes_the_backup(make_app, store_url) -> None:
@@ -130,4 +131,30 @@ async def test_a_backup_that_was_saved_after_all_is_not_offered(make_app, store_
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not isinstance(app.screen, RecoverDialog)
-        assert not backup_path(store_url).exists()
+        assert backup_files(store_url) == []
+
+
+async def test_a_second_session_keeps_its_own_edits_and_is_not_offered_the_first_ones(
+    make_app, store_url
+) -> None:
+    running = SessionBackup(store_url)  # another login on the same store, with an unsaved edit
+    running.write({"subdomain": {"name": "forsta-inloggningen"}})
+
+    app = _app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not isinstance(app.screen, RecoverDialog)  # its edits are its own
+        await type_subdomain(pilot, "andra-inloggningen")
+        await _wait_for(pilot, lambda: len(backup_files(store_url)) == 2)
+    kept = read_file(running.path)
+    assert kept is not None and kept.sections == {"subdomain": {"name": "forsta-inloggningen"}}
+
+    running.close()  # now the first login's link drops too: both are offered, newest first
+    again = _app(make_app)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, RecoverDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert again.draft.subdomain.name == "andra-inloggningen"
+        await _wait_for(pilot, lambda: len(backup_files(store_url)) == 1)  # one session's now
