@@ -55,7 +55,7 @@ class SubdomainSettings(Section):
     name: str = setting(
         "",
         "Underdomän",
-        "Bokningssidans adress blir <underdomän>.opusdentalonline.com (a–z, 0–9, bindestreck).",
+        "Adressen blir <underdomän>.opusdentalonline.com; a–z, 0–9 och bindestreck.",
         wire="Name",
     )
 
@@ -245,14 +245,13 @@ class GeneralSettings(Section):
     show_bookings: bool = setting(
         True,
         "Visning av bokningar aktiverad",
-        "Listar patientens bokningar på bokningssidan. Fungerar endast om patient är inloggad.",
+        "Listar patientens bokningar på bokningssidan (patienten måste vara inloggad).",
         wire="ViewBookingsEnabled",
     )
     login_enabled: bool = setting(
         True,
         "Inloggning aktiverad",
-        'Knapp "Logga in" visas på bokningssidan och ger patienten möjlighet att logga in med '
-        "e-legitimation.",
+        'Knappen "Logga in" på bokningssidan: patienten loggar in med e-legitimation.',
         wire="LoginEnabled",
     )
     sms_login: bool = setting(
@@ -276,8 +275,7 @@ class GeneralSettings(Section):
     code_challenge: bool = setting(
         False,
         "Använd e-post/SMS-kod utmaning",
-        "Aktiv: patienten får en kod via mail/SMS för att bekräfta bokning. "
-        "Inaktiv: Recaptcha används för att bekräfta bokning.",
+        "Aktiv: bokningen bekräftas med en kod via mail/SMS. Inaktiv: med Recaptcha.",
         wire="UseCodeChallange",
     )
     maintenance_mode: bool = setting(
@@ -289,7 +287,7 @@ class GeneralSettings(Section):
     publish_boka_vard: bool = setting(
         False,
         "Publicera på 'Boka Vård'",
-        "Synkning av bokningar till marknadsplatsen Boka vård. Boka vård måste aktivera ert konto.",
+        "Bokningar synkas till marknadsplatsen Boka vård, som måste aktivera ert konto.",
         wire="IsPublishedOnBokaVard",
     )
     publish_opus_online: bool = setting(
@@ -301,27 +299,25 @@ class GeneralSettings(Section):
     user_message: bool = setting(
         False,
         "Användarmeddelande aktiverad",
-        "Ett fält där patienten kan ange ett meddelande; texten hamnar efter tidbokstexten.",
+        "Ett fält för patientens meddelande; texten hamnar efter tidbokstexten.",
         wire="UserMessageInputEnabled",
     )
     any_practitioner: bool = setting(
         True,
         "Visa 'Vilken behandlare som helst'",
-        'Knapp "vilken som helst" i behandlarsteget, så att patienten inte behöver välja '
-        "specifik behandlare.",
+        'Knappen "vilken som helst" i behandlarsteget: ingen behandlare behöver väljas.',
         wire="AnyClinicianOption",
     )
     any_clinic: bool = setting(
         False,
         "Visa 'Vilken klinik som helst'",
-        'Knapp "vilken som helst" i kliniksteget, så att patienten inte behöver välja '
-        "specifik klinik.",
+        'Knappen "vilken som helst" i kliniksteget: ingen klinik behöver väljas.',
         wire="AnyClinicOption",
     )
     skip_confirmation: bool = setting(
         False,
         "Hoppa över bekräftelse",
-        "Patienten behöver inte ange någon bekräftelsekod från mail/SMS eller recaptcha.",
+        "Patienten behöver inte ange bekräftelsekod från mail/SMS eller recaptcha.",
         wire="SkipConfirmation",
     )
 
@@ -351,7 +347,7 @@ class RegistrationSettings(Section):
     campaign_code: bool = setting(
         True,
         "Kampanjkod aktiverad",
-        'Ett extra fält för kampanjkod; i tidboken visas den som "CC: XXX" i tidbokstexten.',
+        'Ett extra fält för kampanjkod; i tidbokstexten visas den som "CC: XXX".',
         wire="CampaignCodeEnabled",
     )
 
@@ -360,8 +356,7 @@ class StepOrder(Section):
     merged_view: bool = setting(
         False,
         "Sammanslagen visning",
-        "Behandling och behandlare visas på samma sida; ordningen är då alltid Klinik, "
-        "Behandling, Behandlare och Tid.",
+        "Behandling och behandlare på samma sida, alltid efter Klinik och före Tid.",
         wire="UseCombinedView",
     )
     first: StepKind = setting(
@@ -428,13 +423,13 @@ class BookingSettings(Section):
     rebook_without_template: bool = setting(
         True,
         "Tillåt ombokning utan bokningsmall",
-        "Tillåter att befintliga bokningar, som inte har bokningsmall, ombokas via portalen.",
+        "Tillåter att befintliga bokningar utan bokningsmall ombokas via portalen.",
         wire="AllowAllReschedule",
     )
     cancel_without_template: bool = setting(
         True,
         "Tillåt avbokning utan bokningsmall",
-        "Tillåter att befintliga bokningar, som inte har bokningsmall, avbokas via portalen.",
+        "Tillåter att befintliga bokningar utan bokningsmall avbokas via portalen.",
         wire="AllowAllCancel",
     )
     journal_rebooking: bool = setting(
@@ -452,8 +447,7 @@ class BookingSettings(Section):
     hours_limit: int = setting(
         0,
         "Avbokning/ombokning kan inte göras inom",
-        "Antal timmar före bokningen då avbokning och ombokning inte längre kan göras "
-        "(t.ex. 24 = ett dygn).",
+        "Timmar före bokningen då av- och ombokning inte längre går (24 = ett dygn).",
         wire="HourBeforModifyBookingClosing",
         unit="timmar",
         ge=0,
@@ -484,8 +478,7 @@ class GeneralTexts(Section):
     patient_info_text: str = setting(
         "",
         "Patientinfo text",
-        "Visas i gul ruta när patienten fyller i sina uppgifter. Tom: standardtexten "
-        '"Om personinformation" visas.',
+        'Gul ruta när patienten anger uppgifter. Tom: "Om personinformation" visas.',
         max_length=2000,
     )
 
@@ -634,7 +627,7 @@ class AdvancedSettings(Section):
     analytics_script: str = setting(
         "",
         "Webbanalys-script",
-        "Script för besöksstatistik på bokningssidan (ett eller flera <script>-element).",
+        "Besöksstatistik för bokningssidan: ett eller flera <script>-element.",
         max_length=20000,
     )
 

@@ -24,7 +24,7 @@ def to_subdomain_field(app: PtyApp) -> None:
     app.wait_for(has_text("3 Underdomän"))
     app.settle()
     for _ in range(4):
-        if "Bokningssidans adress blir" in app.screen.text():
+        if "Adressen blir <underdomän>" in app.screen.text():
             return
         app.send(b"\t")
         app.settle()
