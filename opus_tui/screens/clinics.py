@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -28,6 +29,8 @@ from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.flat_list import OptionPool
 
 if TYPE_CHECKING:  # the first frame does not import pydantic (issue 8)
+    from rich.console import Console
+
     from opus_tui.domain.catalogue import Catalogue, CatalogueClinic
     from opus_tui.domain.config import ClinicsSettings, PublishedClinic
     from opus_tui.domain.problems import Problem
@@ -42,6 +45,22 @@ def clinic_prompt(clinic: CatalogueClinic) -> str:
 
 def _prompt(name: str, city: str) -> str:
     return f"{name}, {city}" if city and city not in name else name
+
+
+def hanging(prefix: str, body: Text, width: int, console: Console) -> Text:
+    """``prefix`` and ``body`` on one row; a body too long for ``width`` cells goes on in lines
+    indented under its start (OptionList wrapped it at column 0, under the list's bullets)."""
+    indent = cell_len(prefix)
+    room = width - indent
+    if room < 8 or body.cell_len <= room:  # fits, or not laid out yet (width 0)
+        return Text(prefix) + body
+    row = Text(prefix)
+    for number, line in enumerate(body.wrap(console, room)):
+        line.rstrip()
+        if number:
+            row.append("\n" + " " * indent)
+        row.append_text(line)
+    return row
 
 
 def first_frame_clinics(app: Any) -> tuple[list[Option], int]:
@@ -91,7 +110,24 @@ class ClinicList(OptionList):
         self._to_filter = False
 
 
-class PractitionerList(OptionList):
+class HangingList(OptionList):
+    """A list whose practitioner rows the screen wraps under the name (``hanging``) at the
+    list's text width: filled again when that width changes."""
+
+    wrapped_at = 0  # the text width the rows were last wrapped at
+
+    def text_width(self) -> int:
+        """The cells a row's text has (0 before the list is laid out)."""
+        padding = self.get_component_styles("option-list--option").padding
+        return max(0, self.scrollable_content_region.width - padding.width)
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if self.text_width() != self.wrapped_at and isinstance(screen, ClinicsScreen):
+            self.call_after_refresh(screen.rewrap, self)
+
+
+class PractitionerList(HangingList):
     """Behandlare of the chosen clinic: Enter adds one, ctrl+a all."""
 
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
@@ -105,7 +141,7 @@ class PractitionerList(OptionList):
     ]
 
 
-class PublishedList(OptionList):
+class PublishedList(HangingList):
     """Tillagda behandlare: clinic rows with their practitioners below them."""
 
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
@@ -202,7 +238,7 @@ class ClinicsScreen(TabScreen):
         practitioners.border_title = "Behandlare"
         practitioners.border_subtitle = "Enter = en · ctrl+a = alla"
         practitioners.tooltip = (
-            "Enter lägger till behandlaren under Tillagda behandlare; ctrl+a lägger till alla."
+            "Enter lägger till behandlaren i Tillagda behandlare; ctrl+a lägger till alla."
         )
         add = Button("Lägg till", id="add", compact=True, variant="primary")
         add.tooltip = "Lägg till den markerade behandlaren under Tillagda behandlare."
@@ -297,7 +333,7 @@ class ClinicsScreen(TabScreen):
     def _fill_practitioners(self) -> None:
         if not self._started:
             return  # first frame: the list is mounted with the rest of the tab
-        practitioner_list = self.query_one("#practitioner-list", OptionList)
+        practitioner_list = self.query_one("#practitioner-list", PractitionerList)
         # the same clinic again (after Lägg till): keep the cursor; another clinic: start over
         same = self._practitioners_of == (self.database, self.clinic_id)
         keep = practitioner_list.highlighted if same else None
@@ -310,12 +346,15 @@ class ClinicsScreen(TabScreen):
         published = self.current_value().clinic(self.database, self.clinic_id)
         added = {p.practitioner_id for p in published.practitioners} if published else set()
         options = []
+        width = practitioner_list.wrapped_at = practitioner_list.text_width()
+        console = self.app.console
         for p in self.index.practitioners.get((self.database, self.clinic_id), ()):
             mark = "✓ " if p.practitioner_id in added else "  "
             title = f" — {p.title}" if p.title else ""
+            row = hanging(mark, Text(f"{p.name}{title}"), width, console)
             options.append(
                 self._practitioner_options.option(
-                    f"{mark}{p.name}{title}", p.practitioner_id, p.practitioner_id in added
+                    row, p.practitioner_id, p.practitioner_id in added
                 )
             )
         practitioner_list.set_options(options)
@@ -448,7 +487,9 @@ class ClinicsScreen(TabScreen):
     def _fill_published(self, highlight: tuple[int, int | None] | None = None) -> None:
         """Rebuild Tillagda behandlare. With very many rows (a large chain) only the clinic
         under the cursor shows its practitioners: OptionList measures every row on a rebuild."""
-        published = self.query_one("#published", OptionList)
+        published = self.query_one("#published", PublishedList)
+        width = published.wrapped_at = published.text_width()
+        console = self.app.console
         value: ClinicsSettings = self.current_value()
         count = sum(len(c.practitioners) for c in value.published)
         compact = count > EXPAND_ALL_LIMIT
@@ -469,15 +510,25 @@ class ClinicsScreen(TabScreen):
                 if highlight == (ci, pi):
                     target = len(options)
                 title = f" — {p.title}" if p.title else ""
-                row = Text(f"  • {p.name or p.practitioner_id}{title}")
+                body = Text(f"{p.name or p.practitioner_id}{title}")
                 if p.practitioner_id in lacking:
-                    row.append("  ⚠ saknas i katalogen", style="bold")
+                    body.append("  ⚠ saknas i katalogen", style="bold")
+                row = hanging("  • ", body, width, console)
                 options.append(self._published_options.option(row, f"p:{ci}:{pi}"))
         published.set_options(options)
         published.border_title = f"{PUBLISHED_LABEL} ({count})"
         if options:
             published.highlighted = target if target is not None else 0
         self._show_group()
+
+    def rewrap(self, option_list: HangingList) -> None:
+        """The list's width changed: its rows wrapped again at the new width."""
+        if not self._started or option_list.text_width() == option_list.wrapped_at:
+            return
+        if isinstance(option_list, PublishedList):
+            self._fill_published(self._highlighted_key())
+        else:
+            self._fill_practitioners()
 
     def _current_clinic_index(self) -> int | None:
         key = self._highlighted_key()

@@ -290,4 +290,43 @@ async def test_inactive_practitioner_marked_in_the_list(make_app, store_url) -> 
         rows = [str(published.get_option_at_index(i).prompt) for i in range(3)]
         assert rows[0].endswith("⚠")
         assert "⚠" not in rows[1]
-        assert rows[2] == "  • Slutat Person  ⚠ saknas i katalogen"
+        # (wrapped under the name at 80 columns)
+        assert " ".join(rows[2].split()) == "• Slutat Person ⚠ saknas i katalogen"
+
+
+def continued(lines: list[str], start: str) -> tuple[str, str]:
+    """The shown line holding ``start`` and the line after it."""
+    at = next(i for i, line in enumerate(lines) if start in line)
+    return lines[at], lines[at + 1]
+
+
+def name_column(line: str) -> int:
+    """Where a row's name starts: after its bullet (•) or mark (✓ or blank)."""
+    stripped = line.lstrip(" │")
+    return len(line) - len(stripped.lstrip("•✓ "))
+
+
+async def test_a_long_practitioner_row_goes_on_under_the_name(demo_app) -> None:
+    """At 80×24 "Sven Tandställning — Tandläkare" does not fit Tillagda behandlare: its title
+    goes on under the name (it went on at column 0, under the clinics' rows); the rows are
+    wrapped again when the list gets wider or narrower (F2 puts the preview beside it)."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        published = app.screen.query_one("#published", OptionList)
+        first, second = continued(shown_lines(published), "Sven Tandställning")
+        assert second.strip() == "Tandläkare"
+        assert second.index("Tandläkare") == name_column(first) == first.index("Sven")
+        await pilot.resize_terminal(120, 40)  # the preview beside the tab: narrower lists
+        await settle(pilot)
+        first, second = continued(shown_lines(published), "Lena Svensson")
+        assert second.strip() == "Tandhygienist"
+        assert second.index("Tandhygienist") == first.index("Lena")
+        practitioners = app.screen.query_one("#practitioner-list", OptionList)
+        first, second = continued(shown_lines(practitioners), "Lena Svensson")
+        assert first.lstrip().startswith("✓ Lena Svensson")
+        assert second.index("Tandhygienist") == first.index("Lena")
+        await pilot.press("f2")  # no preview: room for every row on one line
+        await settle(pilot)
+        lines = shown_lines(published)
+        assert any(line.strip() == "• Sven Tandställning — Tandläkare" for line in lines), lines
