@@ -19,9 +19,10 @@ from opus_tui.domain.config import (
     StepOrder,
 )
 from opus_tui.domain.fields import help_of, label_of
+from opus_tui.domain.problems import Problem
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
-from opus_tui.widgets.field import FieldError, SettingCheckbox
+from opus_tui.widgets.field import ErrorSlots, SettingCheckbox
 from opus_tui.widgets.step_order import StepOrderEditor
 
 BOOL_GROUPS: tuple[tuple[str, type[Section]], ...] = (
@@ -37,6 +38,12 @@ class FlexibilityScreen(TabScreen):
     SECTION = "flexibility"
     CSS_PATH = stylesheet("flexibility.tcss")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.error_slots = ErrorSlots()  # a line under each field, mounted when it has a problem
+        self.error_slots.add(("flexibility", "steps"), after="steps")
+        self.error_slots.add(("flexibility", "booking", "hours_limit"), after="hours-row")
+
     def compose_content(self) -> ComposeResult:
         value: FlexibilitySettings = self.current_value()
         for group, model in BOOL_GROUPS:
@@ -45,7 +52,6 @@ class FlexibilityScreen(TabScreen):
                 yield from self._checkbox(group, model, name, getattr(getattr(value, group), name))
         yield Label(label_of(FlexibilitySettings, "steps"), classes="group-title")
         yield StepOrderEditor(value.steps, id="steps")
-        yield FieldError(("flexibility", "steps"))
         yield Label(label_of(FlexibilitySettings, "booking"), classes="group-title")
         for name in BOOKING_BOOLS:
             yield from self._checkbox(
@@ -63,13 +69,16 @@ class FlexibilityScreen(TabScreen):
             hours.tooltip = help_of(BookingSettings, "hours_limit")
             yield hours
             yield Label("timmar från bokning", id="hours-unit")
-        yield FieldError(("flexibility", "booking", "hours_limit"))
 
     def _checkbox(self, group: str, model: type[Section], name: str, value: bool) -> ComposeResult:
         box = SettingCheckbox(label_of(model, name), value, id=f"{group}-{name}", compact=True)
         box.tooltip = help_of(model, name)
+        self.error_slots.add(("flexibility", group, name), after=box.id or "")
         yield box
-        yield FieldError(("flexibility", group, name))
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        self.error_slots.place(self, problems)
+        super().show_problems(problems)
 
     def load(self, value: Any) -> None:
         assert isinstance(value, FlexibilitySettings)

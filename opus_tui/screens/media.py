@@ -35,7 +35,7 @@ from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.services import colours, content_checks, sanitize
 from opus_tui.services.paths import expanded, typed_image_path
-from opus_tui.widgets.field import FieldError, FieldLabel
+from opus_tui.widgets.field import ErrorSlots, FieldLabel
 from opus_tui.widgets.image_view import ImageView
 
 MARKUP_HINT = "Tom rad = nytt stycke · **fet** · _kursiv_ · - punktlista · [text](https://…)"
@@ -85,6 +85,20 @@ class MediaScreen(TabScreen):
         self.clinic: ClinicKey | None = None
         self.logo_problem: str | None = None
         self.logo_info: str = ""
+        self.error_slots = ErrorSlots()  # a line under each field, mounted when it has a problem
+        for path, after in (
+            *((("media", "texts", name), name) for name in ("welcome_text", "patient_info_text")),
+            (("media", "clinic_texts", "header"), "standard-header"),
+            (("media", "clinic_texts", "body"), "standard-body"),
+            (PER_CLINIC, "clinic-body"),
+            (("media", "branding", "colour"), "colour"),
+            (("media", "branding", "logo"), "logo"),
+            *(
+                (("media", "deviations", name), f"restore-row-{name}")
+                for name in DEVIATION_STANDARD
+            ),
+        ):
+            self.error_slots.add(path, after)
 
     # -- composition ----------------------------------------------------------------------------
     def compose_content(self) -> ComposeResult:
@@ -109,7 +123,6 @@ class MediaScreen(TabScreen):
             yield _text_area(
                 getattr(texts, name), name, help_of(GeneralTexts, name), placeholder, tall=True
             )
-            yield FieldError(("media", "texts", name))
             yield _preview(name)
 
     def _compose_clinic(self, texts: ClinicTexts) -> ComposeResult:
@@ -118,10 +131,8 @@ class MediaScreen(TabScreen):
         header = Input(texts.header, id="standard-header", compact=True)
         header.tooltip = help_of(ClinicTexts, "header")
         yield header
-        yield FieldError(("media", "clinic_texts", "header"))
         yield FieldLabel(ClinicTexts, "body")
         yield _text_area(texts.body, "standard-body", help_of(ClinicTexts, "body"))
-        yield FieldError(("media", "clinic_texts", "body"))
         yield _preview("standard-body")
         yield Label(label_of(ClinicTexts, "per_clinic"), classes="group-title")
         picker: Select[str] = Select(
@@ -140,7 +151,6 @@ class MediaScreen(TabScreen):
             "Klinikens egen text i steget Behandling; med tom överskrift och text visas "
             "standardtexten",
         )
-        yield FieldError(("media", "clinic_texts", "per_clinic"))
         yield _preview("clinic-body")
         yield Static("", id="clinics-with-text", classes="standard-note", markup=False)
 
@@ -149,7 +159,6 @@ class MediaScreen(TabScreen):
         colour = Input(branding.colour, id="colour", compact=True, max_length=7)
         colour.tooltip = help_of(Branding, "colour")
         yield colour
-        yield FieldError(("media", "branding", "colour"))
         with Horizontal(classes="swatch-row"):
             yield Static("", id="swatch")
             yield Static("", id="contrast")
@@ -159,7 +168,6 @@ class MediaScreen(TabScreen):
         )
         logo.tooltip = f"{help_of(Branding, 'logo')} {LOGO_LIMITS}"
         yield logo
-        yield FieldError(("media", "branding", "logo"))
         yield Static("", id="logo-info", classes="standard-note", markup=False)
         yield ImageView(None, empty="(ingen logotyp)", id="logo-view")
 
@@ -173,14 +181,13 @@ class MediaScreen(TabScreen):
                 help_of(DeviationTexts, name),
                 placeholder=standard,
             )
-            with Horizontal(classes="restore-row"):
+            with Horizontal(id=f"restore-row-{name}", classes="restore-row"):
                 yield Button(
                     "Återställ standardtext",
                     id=f"restore-{name}",
                     compact=True,
                     tooltip="Töm fältet så att standardtexten visas",
                 )
-            yield FieldError(("media", "deviations", name))
             yield _preview(f"dev-{name}")
 
     # -- loading --------------------------------------------------------------------------------
@@ -415,6 +422,10 @@ class MediaScreen(TabScreen):
         self._refresh_problems()
 
     # -- problems -------------------------------------------------------------------------------
+    def show_problems(self, problems: list[Problem]) -> None:
+        self.error_slots.place(self, problems)
+        super().show_problems(problems)
+
     def section_problems(self) -> list[Problem]:
         problems = content_checks.dedupe(super().section_problems())
         return [self._name_clinic(p) for p in problems]
