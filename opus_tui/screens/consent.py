@@ -142,12 +142,14 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
             yield Static(help_of(PractitionerSettings, "consents"), id="consent-note")
             filtered = len(self.rows) > FILTER_FROM
             if filtered:
-                yield Input(
+                box = Input(
                     placeholder="Filtrera på behandlare eller klinik",
                     compact=True,
                     select_on_focus=False,  # the letter typed in the table stays
                     id="consent-filter",
                 )
+                box.tooltip = FILTER_HELP  # F1 here said "Inget fält markerat"
+                yield box
                 yield Static("", id="consent-count", classes="hint")
             table = ConsentTable(id="consent-table", cursor_type="cell", zebra_stripes=True)
             table.tooltip = column_help(2)
@@ -282,6 +284,10 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
         self.dismiss(None)
 
 
+FILTER_HELP = (
+    "Visar raderna vars behandlare och klinik har alla ord som skrivs. "
+    "Escape tömmer filtret; Tab går till tabellen."
+)
 TABLE_KEYS = "Mellanslag eller Enter kryssar i/ur; piltangenterna väljer ruta."
 
 

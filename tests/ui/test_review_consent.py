@@ -187,3 +187,19 @@ async def test_f1_shows_the_highlighted_columns_help(chain_app) -> None:
         await pilot.pause()
         field = str(app.screen.query_one("#help-field", Static).render())
         assert field.startswith("Behandlars titel: Samtycke att visa behandlarens titel.")
+
+
+async def test_f1_in_the_filter_says_what_it_does(chain_app) -> None:
+    from textual.widgets import Static
+
+    from opus_tui.screens.consent import FILTER_HELP
+
+    app = chain_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_consent(pilot)
+        await pilot.press("l")  # typed in the table: goes on in the filter
+        await pilot.pause()
+        assert app.focused is screen.query_one("#consent-filter", Input)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert str(app.screen.query_one("#help-field", Static).render()) == FILTER_HELP
