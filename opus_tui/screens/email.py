@@ -18,7 +18,7 @@ from opus_tui.screens.base import TabScreen
 from opus_tui.services import content_checks
 from opus_tui.services import templates as tpl
 from opus_tui.services.templates import Channel, TemplateKind
-from opus_tui.widgets.field import FieldError, FieldLabel
+from opus_tui.widgets.field import ErrorSlots, FieldLabel
 from opus_tui.widgets.template_editor import TemplateEditor
 
 KINDS: tuple[TemplateKind, ...] = (
@@ -28,11 +28,25 @@ KINDS: tuple[TemplateKind, ...] = (
 )
 
 
+def _context_key(draft: WebConfiguration) -> tuple[object, object]:
+    """The draft's settings the templates' context depends on."""
+    return (draft.flexibility.booking.hours_limit, draft.subdomain.name)
+
+
 class TemplatesScreen(TabScreen):
     """Three template editors in sub-tabs; the section's fields are named after the kinds."""
 
     CHANNEL: ClassVar[Channel] = Channel.EMAIL
     MODEL: ClassVar[type[Section]] = EmailSettings
+
+    def __init__(self) -> None:
+        super().__init__()
+        # what the editors' context was made from (the draft's part of it, the catalogue)
+        self._context_key: tuple[object, object] | None = None
+        self._context_catalogue: object = None
+        self.error_slots = ErrorSlots()  # a line under each field, mounted when it has a problem
+        for kind in KINDS:
+            self.error_slots.add((self.SECTION, kind.value), after=f"editor-{kind.value}-text")
 
     def compose_header(self) -> ComposeResult:
         yield from ()
@@ -40,6 +54,7 @@ class TemplatesScreen(TabScreen):
     def compose_content(self) -> ComposeResult:
         yield from self.compose_header()
         value = self.current_value()
+        candidates, values = self._template_context()
         with TabbedContent(id="templates"):
             for kind in KINDS:
                 with TabPane(tpl.KIND_LABELS[kind], id=f"pane-{kind.value}"):
@@ -52,31 +67,42 @@ class TemplatesScreen(TabScreen):
                         f"{tpl.CHANNEL_LABELS[self.CHANNEL]}",
                         help=help_of(self.MODEL, kind.value),
                         id=f"editor-{kind.value}",
+                        candidates=candidates,
+                        values=values,
                     )
 
     def on_mount(self) -> None:  # TabScreen's runs too (Textual calls each class's)
         self.opus.draft_changed.subscribe(self, self._context_changed)
         self.opus.catalogue_changed.subscribe(self, lambda _c: self._update_context())
-        self._update_context()
+        if (
+            _context_key(self.opus.draft) != self._context_key
+            or self.opus.catalogue is not self._context_catalogue
+        ):  # changed while the editors were being composed
+            self._update_context()
 
     def editor(self, kind: TemplateKind) -> TemplateEditor:
         return self.query_one(f"#editor-{kind.value}", TemplateEditor)
 
     def _context_changed(self, draft: WebConfiguration) -> None:
-        key = (draft.flexibility.booking.hours_limit, draft.subdomain.name)
-        if key != getattr(self, "_context_key", None):
+        if _context_key(draft) != self._context_key:
             self._update_context()
 
-    def _update_context(self) -> None:
+    def _template_context(self) -> tuple[tpl.Candidates, dict[str, str]]:
+        """The editors' context from the draft and the catalogue (the editors are composed
+        with it: rendered once as they are mounted)."""
         draft = self.opus.draft
         hours = draft.flexibility.booking.hours_limit
         hours = hours if isinstance(hours, int) and hours >= 0 else 0
         subdomain = draft.subdomain.name or ""
-        self._context_key = (draft.flexibility.booking.hours_limit, draft.subdomain.name)
+        self._context_key = _context_key(draft)
+        self._context_catalogue = self.opus.catalogue
         candidates = tpl.candidate_values(
             self.opus.catalogue, subdomain=subdomain, hours_before=hours
         )
-        values = tpl.sample_values(hours, subdomain or "tandmottagningen")
+        return candidates, tpl.sample_values(hours, subdomain or "tandmottagningen")
+
+    def _update_context(self) -> None:
+        candidates, values = self._template_context()
         for kind in KINDS:
             self.editor(kind).set_context(candidates, values)
 
@@ -106,6 +132,10 @@ class TemplatesScreen(TabScreen):
             editor.text_area.cursor_location = (position.line - 1, position.column - 1)
             editor.text_area.focus()
 
+    def show_problems(self, problems: list[Problem]) -> None:
+        self.error_slots.place(self, problems)
+        super().show_problems(problems)
+
     def section_problems(self) -> list[Problem]:
         return content_checks.dedupe(super().section_problems())
 
@@ -128,7 +158,7 @@ class EmailScreen(TemplatesScreen):
         )
         sender.tooltip = help_of(EmailSettings, "sender")
         yield sender
-        yield FieldError(("email", "sender"))
+        self.error_slots.add(("email", "sender"), after="sender")
 
     def load(self, value: Any) -> None:
         super().load(value)

@@ -19,7 +19,6 @@ from opus_tui.domain.problems import Path
 from opus_tui.services import sms
 from opus_tui.services import templates as tpl
 from opus_tui.services.templates import Candidates, Channel, TemplateKind
-from opus_tui.widgets.field import FieldError
 
 
 class TemplateEditor(Vertical):
@@ -66,6 +65,8 @@ class TemplateEditor(Vertical):
         label: str,
         help: str = "",
         id: str | None = None,
+        candidates: Candidates | None = None,
+        values: dict[str, str] | None = None,
     ) -> None:
         super().__init__(id=id)
         self.channel = channel
@@ -75,8 +76,10 @@ class TemplateEditor(Vertical):
         self._help = help
         self._initial = text
         self._from_text = False  # the field list was opened with F4 from the text
-        self.candidates: Candidates = tpl.candidate_values()
-        self.values: dict[str, str] = tpl.sample_values()
+        self._composed = False  # its parts are there (``is_mounted`` is False in on_mount)
+        # the context (``set_context``), given here to render once as it is mounted
+        self.candidates: Candidates = candidates or tpl.candidate_values()
+        self.values: dict[str, str] = values or tpl.sample_values()
 
     # -- composition ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -102,10 +105,10 @@ class TemplateEditor(Vertical):
             soft_wrap=True,
             placeholder=tpl.standard_text(self.channel, self.kind),
             classes="source",
+            id=self.text_id,
         )
         area.tooltip = self._help or "Tom mall: Opus standardtext skickas"
-        yield area
-        yield FieldError(self.path)
+        yield area  # the template's problems under it: the screen's ``ErrorSlots``
         if self.channel is Channel.SMS:
             yield Static("", classes="counter", markup=False)
         yield Label("Förhandsvisning med exempeldata", classes="preview-title")
@@ -113,6 +116,7 @@ class TemplateEditor(Vertical):
 
     def on_mount(self) -> None:
         self.watch(self.query_one(Select), "expanded", self._picker_expanded, init=False)
+        self._composed = True
         self.refresh_view()
 
     def _picker_expanded(self, expanded: bool) -> None:
@@ -131,6 +135,11 @@ class TemplateEditor(Vertical):
 
     # -- API ------------------------------------------------------------------------------------
     @property
+    def text_id(self) -> str | None:
+        """The id of the text (the editor's own id + ``-text``)."""
+        return f"{self.id}-text" if self.id else None
+
+    @property
     def text_area(self) -> TextArea:
         return self.query_one(TextArea)
 
@@ -141,13 +150,15 @@ class TemplateEditor(Vertical):
     def set_text(self, text: str) -> None:
         """Replace the text without posting Changed (loading a saved value)."""
         area = self.text_area
-        if area.text != text:
+        if area.text != text:  # the same text: the view already shows it
             with self.prevent(TextArea.Changed):
                 area.load_text(text)
-        self.refresh_view()
+            self.refresh_view()
 
     def set_context(self, candidates: Candidates, values: dict[str, str]) -> None:
         """The plausible values (for the SMS range) and the preview's sample values."""
+        if candidates is self.candidates and values == self.values:
+            return  # the view already shows them
         self.candidates = candidates
         self.values = values
         self.refresh_view()
@@ -160,7 +171,7 @@ class TemplateEditor(Vertical):
 
     # -- view -----------------------------------------------------------------------------------
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self._composed:
             return
         source = tpl.effective_template(self.channel, self.kind, self.text)
         rendered = tpl.render(source, self.values, kind=self.kind, strict=False)

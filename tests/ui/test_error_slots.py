@@ -5,7 +5,9 @@ with the tab sat (their pictures are the snapshot tests')."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, TabbedContent
@@ -13,6 +15,7 @@ from textual.widgets import Input, Label, TabbedContent
 from opus_tui.app import OpusApp
 from opus_tui.domain.problems import Problem
 from opus_tui.widgets.field import ErrorSlots, FieldError, SettingCheckbox
+from opus_tui.widgets.template_editor import TemplateEditor
 from tests.ui.helpers import focus, settle
 
 
@@ -146,3 +149,34 @@ async def test_a_slot_takes_the_problems_its_path_starts_and_covers_its_fields()
         app.slots.place(form, [_problem("t")])  # no slot of its own: none
         await pilot.pause()
         assert len(form.query(FieldError)) == 2
+
+
+async def test_sms_tab_counts_each_template_once_and_places_its_line(
+    make_app: Callable[[], OpusApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First visit: each editor is composed with its context and rendered once (it was counted
+    twice, then again for the catalogue); a template's problem goes under its text."""
+    from opus_tui.services import sms
+
+    estimates: list[str] = []
+    estimate = sms.estimate
+
+    def counted(source: str, *args: Any, **kwargs: Any) -> Any:
+        estimates.append(source)
+        return estimate(source, *args, **kwargs)
+
+    monkeypatch.setattr(sms, "estimate", counted)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        assert len(estimates) == 3  # one per template
+        assert _lines(app) == []
+        editor = app.screen.query_one("#editor-new_booking", TemplateEditor)
+        editor.text_area.focus()
+        await pilot.press(*"Hej {nope}")
+        await settle(pilot)
+        (line,) = _lines(app)
+        assert line.path == ("sms", "new_booking") and line.has_class("-shown")
+        assert line.parent is editor and _previous_sibling(line) is editor.text_area
