@@ -18,7 +18,7 @@ from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.services import content_checks
 from opus_tui.services.analytics import AnalyticsReport, check_script
-from opus_tui.widgets.field import FieldError, FieldLabel
+from opus_tui.widgets.field import ErrorSlots, FieldLabel
 
 PATH = ("advanced", "analytics_script")
 LABEL = label_of(AdvancedSettings, "analytics_script")
@@ -32,6 +32,11 @@ class AdvancedScreen(TabScreen):
     SECTION = "advanced"
     CSS_PATH = stylesheet("content.tcss")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.error_slots = ErrorSlots()  # the script's line, mounted when it has a problem
+        self.error_slots.add(PATH, after="script")
+
     def compose_content(self) -> ComposeResult:
         yield Static(INTRO, classes="standard-note", markup=False)
         yield FieldLabel(AdvancedSettings, "analytics_script")
@@ -44,7 +49,6 @@ class AdvancedScreen(TabScreen):
         )
         area.tooltip = help_of(AdvancedSettings, "analytics_script")
         yield area
-        yield FieldError(PATH)
         yield Static("", id="script-report")
 
     def load(self, value: Any) -> None:
@@ -78,6 +82,10 @@ class AdvancedScreen(TabScreen):
             self.current_value().model_copy(update={"analytics_script": event.text_area.text})
         )
         self._show_report()
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        self.error_slots.place(self, problems)
+        super().show_problems(problems)
 
     def section_problems(self) -> list[Problem]:
         return content_checks.dedupe(super().section_problems())
