@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from opus_tui.domain.config import ClinicsSettings, Consent, PractitionerSettings
 from opus_tui.domain.fields import help_of, label_of
 from opus_tui.resources import stylesheet
+from opus_tui.screens.help import DIALOG_HELP
 
 PHOTO = label_of(Consent, "photo")  # Profilbild
 TITLE = label_of(Consent, "title")  # Behandlars titel
@@ -119,15 +120,7 @@ class ConsentScreen(ModalScreen[list[Consent] | None]):
     CSS_PATH = stylesheet("consent.tcss")
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "cancel", "Avbryt", id="consent.cancel", tooltip="Stäng utan ändringar"),
-        # a modal screen cuts the app's bindings off: F1 did nothing here
-        Binding(
-            "f1",
-            "app.help",
-            "Hjälp",
-            id="consent.help",
-            tooltip="Hjälp: den markerade kolumnens hjälptext och alla tangenter",
-            show=False,
-        ),
+        DIALOG_HELP,
     ]
 
     def __init__(self, clinics: ClinicsSettings, settings: PractitionerSettings) -> None:

@@ -23,6 +23,17 @@ MOVING = [
 ]
 
 
+# A modal screen cuts the app's keys off: each dialog binds F1 itself.
+DIALOG_HELP = Binding(
+    "f1",
+    "app.help",
+    "Hjälp",
+    id="dialog.help",
+    tooltip="Hjälp: det markerade fältets hjälptext och tangenterna här",
+    show=False,
+)
+
+
 ON_THE_TAB = "Tab går till flikens fält · 1–9 byter flik (alt+1–9 i ett fält) · F1 hjälp"
 ON_SUB_TABS = "← → byter del av fliken · Tab går vidare till fälten · F1 hjälp"
 

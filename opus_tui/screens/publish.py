@@ -31,6 +31,7 @@ from textual.widgets import Button, Label, Static
 
 from opus_tui.domain.config import PORTAL_DOMAIN, WebConfiguration
 from opus_tui.domain.diff import Change
+from opus_tui.screens.help import DIALOG_HELP
 
 if TYPE_CHECKING:
     from opus_tui.app import OpusApp
@@ -118,6 +119,7 @@ class PublishScreen(_FitsTheScreen):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "cancel", "Avbryt", id="publish.cancel", tooltip="Publicera inte"),
+        DIALOG_HELP,
     ]
 
     def __init__(
@@ -220,6 +222,7 @@ class ConflictScreen(_FitsTheScreen):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "cancel", "Avbryt", id="conflict.cancel", tooltip="Skriv inte över"),
+        DIALOG_HELP,
     ]
 
     def __init__(self, conflict: Conflict, names: Names) -> None:

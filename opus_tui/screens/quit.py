@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label
 
+from opus_tui.screens.help import DIALOG_HELP
+
 
 class QuitDialog(ModalScreen[str | None]):
     """Spara / Kasta / Avbryt; Escape = Avbryt. Dismisses with "save", "discard" or None."""
@@ -19,6 +21,7 @@ class QuitDialog(ModalScreen[str | None]):
         Binding(
             "escape", "cancel", "Avbryt", id="dialog.cancel", tooltip="Tillbaka utan att avsluta"
         ),
+        DIALOG_HELP,
     ]
 
     def __init__(self, tabs: list[str]) -> None:

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
+from opus_tui.screens.help import DIALOG_HELP
+
 
 class RecoverDialog(ModalScreen[bool]):
     """Ta tillbaka (Enter, Escape: nothing is saved by it) / Kasta. Dismisses with True to
@@ -19,6 +21,7 @@ class RecoverDialog(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "restore", "Ta tillbaka", tooltip="Lägg ändringarna i utkastet"),
+        DIALOG_HELP,
     ]
 
     def __init__(self, tabs: list[str], when: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.widgets import Input, Static
 
 from opus_tui.app import OpusApp
@@ -102,3 +104,51 @@ def test_a_button_without_help_says_what_it_is() -> None:
     assert help_text(Button("Välj fil…")) == "Knappen ”Välj fil…”: Enter trycker på den."
     assert help_text(Button("Spara", tooltip="Sparar fliken")) == "Sparar fliken"
     assert help_text(None) == ""
+
+
+async def test_f1_in_a_dialog_shows_its_help_and_esc_returns_to_it(make_app) -> None:
+    from opus_tui.screens.quit import QuitDialog
+    from opus_tui.screens.recover import RecoverDialog
+
+    app: OpusApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for dialog in (QuitDialog(["Kliniker"]), RecoverDialog(["Underdomän"], "idag 09:30")):
+            app.push_screen(dialog)
+            await settle(pilot)
+            await pilot.press("f1")
+            await pilot.pause()
+            _, rows = shown(app)
+            assert "esc" in dict(rows)  # the dialog's own keys
+            assert not any("Avsluta" in what for _, what in rows)  # the app's are cut off here
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is dialog
+            dialog.dismiss(None)
+            await settle(pilot)
+
+
+def test_every_dialog_binds_f1() -> None:
+    """A modal screen cuts the app's F1 off: each dialog (but Hjälp itself) binds it."""
+    from textual.screen import ModalScreen
+
+    import opus_tui.screens.consent
+    import opus_tui.screens.practitioners
+    import opus_tui.screens.publish
+    import opus_tui.screens.quit
+    import opus_tui.screens.recover  # noqa: F401 - their dialogs are the subclasses below
+
+    def subclasses(cls: type[ModalScreen[Any]]) -> list[type[ModalScreen[Any]]]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    ours = [c for c in subclasses(ModalScreen) if c.__module__.startswith("opus_tui.screens.")]
+    assert len(ours) >= 6
+    for dialog in ours:
+        if dialog is HelpDialog:
+            continue
+        if dialog.__name__.startswith("_"):
+            continue  # a base of dialogs, not one
+        keys = {
+            key for b in dialog.BINDINGS if not isinstance(b, tuple) for key in b.key.split(",")
+        }
+        assert "f1" in keys, dialog.__name__
