@@ -25,8 +25,7 @@ class DatabaseProfile(Section):
     connection_string: str = setting(
         ...,
         "ODBC-anslutningssträng",
-        "T.ex. DRIVER={ODBC Driver 18 for SQL Server};SERVER=server;DATABASE=opus;UID=opus_read. "
-        "Lösenordet anges i eget fält.",
+        "T.ex. DRIVER={ODBC Driver 18 for SQL Server};SERVER=srv;DATABASE=opus; ej PWD",
         min_length=1,
         max_length=2000,
     )

@@ -7,19 +7,21 @@ import inspect
 
 from pydantic import BaseModel
 
-from opus_tui.domain import config
+from opus_tui.domain import config, connections
 
 HELP_LINE_WIDTH = 78  # 80 columns less the help line's padding
 
 
 def help_texts() -> dict[str, str]:
-    """Every field description of the configuration's models, by ``Model.field``."""
+    """Every field description of the configuration's and Konfiguration's models, by
+    ``Model.field``."""
     texts: dict[str, str] = {}
-    for name, model in inspect.getmembers(config, inspect.isclass):
-        if issubclass(model, BaseModel) and model.__module__ == config.__name__:
-            for field, info in model.model_fields.items():
-                if info.description:
-                    texts[f"{name}.{field}"] = info.description
+    for module in (config, connections):
+        for name, model in inspect.getmembers(module, inspect.isclass):
+            if issubclass(model, BaseModel) and model.__module__ == module.__name__:
+                for field, info in model.model_fields.items():
+                    if info.description:
+                        texts[f"{name}.{field}"] = info.description
     return texts
 
 
