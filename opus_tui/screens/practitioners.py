@@ -25,6 +25,7 @@ from opus_tui.domain.fields import label_of, max_length_of
 from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.screens.consent import ConsentScreen
+from opus_tui.screens.help import DIALOG_HELP
 from opus_tui.services.paths import expanded, typed_image_path
 from opus_tui.widgets.field import FieldError, FieldLabel
 from opus_tui.widgets.flat_list import FlatOptionList
@@ -81,6 +82,7 @@ class FilePicker(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "cancel", "Avbryt", id="picker.cancel", tooltip="Stäng utan att välja"),
+        DIALOG_HELP,
     ]
 
     def __init__(self, start: Path) -> None:
