@@ -38,7 +38,7 @@ from opus_tui.resources import stylesheet
 from opus_tui.screens.base import TabScreen
 from opus_tui.services.connection_files import file_problem
 from opus_tui.services.paths import pinned_path
-from opus_tui.widgets.field import FieldError, FieldLabel
+from opus_tui.widgets.field import ErrorSlots, FieldError, FieldLabel
 
 PREFIX = ("connections",)
 KEEP = "(sparat — skriv för att byta)"
@@ -154,6 +154,7 @@ class ConfigurationScreen(TabScreen):
         self.loaded = False
         self.db_index: int | None = None
         self._portal_label = ""  # the header's portal state after the last save
+        self.error_slots = ErrorSlots()  # a line under a field, mounted when it has a problem
 
     # -- value hooks ----------------------------------------------------------------------------
     def current_value(self) -> Any:
@@ -172,6 +173,10 @@ class ConfigurationScreen(TabScreen):
 
     def revert(self) -> None:
         self.draft_value = self.saved_draft
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        self.error_slots.place(self, problems)
+        super().show_problems(problems)
 
     def section_problems(self) -> list[Problem]:
         settings = self.draft_value.settings
@@ -362,7 +367,7 @@ class ConfigurationScreen(TabScreen):
         box.tooltip = help_of(model, name) or None
         yield box
         if path is not None:
-            yield FieldError((*PREFIX, *path, name))
+            self.error_slots.add((*PREFIX, *path, name), after=widget_id)
 
     def _db_input(self, name: str) -> ComposeResult:
         """A field of the chosen database with its own error line (its path follows the
