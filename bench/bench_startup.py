@@ -19,6 +19,8 @@ costs for that screen (see ``bench/ptyterm.py`` and
   than wall time to other load on the machine.
 - *peak RSS*: VmHWM of the app on a 300 clinics × 30 practitioners store, once the full store is
   open, after visiting every tab with its number key, against the bare app after its first screen.
+- *memory floor*: VmHWM of ``bench/memory_floor.py`` on that store: Textual's modules, the domain
+  and the store's configuration and catalogue as the app holds them, no widget at all.
 
 Environment: BENCH_STARTUP_RUNS (default 12), BENCH_STARTUP_SIZE (default 80x24),
 BENCH_RSS_RUNS (default 3), BENCH_LARGE_WEEKS (weeks of online times in the large store,
@@ -222,6 +224,16 @@ def measure_rss(target: Target, cols: int, rows: int, visit_tabs: bool) -> float
         return app.status("VmHWM") / 1024
 
 
+def memory_floor(store: Path) -> float:
+    """Peak RSS (MiB) of ``bench/memory_floor.py`` on ``store``: the data and the modules the
+    app cannot do without, no widget."""
+    script = ROOT / "bench" / "memory_floor.py"
+    done = subprocess.run(
+        [PYTHON, str(script), str(store)], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    return int(done.stdout.split()[-1]) / 1024
+
+
 def _row(
     name: str, unit: str, values: list[float], base_name: str, base: list[float]
 ) -> dict[str, object]:
@@ -383,6 +395,16 @@ def run() -> list[dict[str, object]]:
                 f"peak RSS, 300×30 store ({weeks} wk of times), all tabs",
                 "MiB",
                 rss_opus,
+                "bare: peak RSS",
+                rss_bare,
+            )
+        )
+        floors = [memory_floor(large) for _ in range(rss_runs)]
+        result.append(
+            _row(
+                "memory floor: Textual + domain + 300×30 data (no app, no times)",
+                "MiB",
+                floors,
                 "bare: peak RSS",
                 rss_bare,
             )
