@@ -469,12 +469,13 @@ class OpusApp(App[int]):
         self.catalogue = catalogue
         self._update_status()
         self.catalogue_changed.publish(catalogue)
-        self._freeze_long_lived()
+        self.freeze_long_lived()
 
-    def _freeze_long_lived(self) -> None:
-        """Once the screens have taken new data (the store opened, a catalogue fetched): it
-        lives as long as the app, so it leaves the cycle collector's scans. On the 300 × 30
-        chain a full collection walked it for 110–150 ms every two or three edits in Kliniker."""
+    def freeze_long_lived(self) -> None:
+        """Once the screens have taken new data (the store opened, a catalogue fetched) or a
+        tab is built: it lives as long as the app, so it leaves the cycle collector's scans. On
+        the 300 × 30 chain a full collection walked it for 110–150 ms every two or three edits
+        in Kliniker, and after the tabs' first visits for ≈ 200 ms on some tab switches."""
         if self._freeze_data and not self._freeze_pending:
             self._freeze_pending = True
             self.call_after_refresh(self._freeze_now)
@@ -559,7 +560,7 @@ class OpusApp(App[int]):
         elif self.catalogue is None:
             self.set_catalogue(self._demo_catalogue())
         self._update_status()
-        self._freeze_long_lived()
+        self.freeze_long_lived()
         if self.keep_drafts and not self._backup_ready:
             self._offer_backup()
         if self._outbox_timer is None:  # the outbox: now, then every OUTBOX_SECONDS

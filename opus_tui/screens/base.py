@@ -24,11 +24,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from opus_tui.lazy import Deferred
 from opus_tui.screens import TAB_BY_SECTION, Tab, release_render_caches
 from opus_tui.widgets.field import FieldError
+from opus_tui.widgets.footer import TabFooter
 from opus_tui.widgets.tab_bar import TabBar
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ class TabScreen(Screen[None]):
         return [
             Static("", id="problems", markup=False),
             Static("", id="help-line", markup=False),
-            Footer(),
+            TabFooter(),
         ]
 
     def on_mount(self) -> None:
@@ -202,6 +203,7 @@ class TabScreen(Screen[None]):
         self.load(self.current_value())
         self._update_layout(self.size.width)
         self._refresh_problems()
+        self.opus.freeze_long_lived()  # the tab's widgets live as long as the app
 
     def _not_started(self) -> bool:
         """True (and says so) while the tab is still being read after the first frame."""
