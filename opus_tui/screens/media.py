@@ -148,8 +148,7 @@ class MediaScreen(TabScreen):
         yield _text_area(
             "",
             "clinic-body",
-            "Klinikens egen text i steget Behandling; med tom överskrift och text visas "
-            "standardtexten",
+            "Klinikens text i steget Behandling; tom text och överskrift ger standardtexten",
         )
         yield _preview("clinic-body")
         yield Static("", id="clinics-with-text", classes="standard-note", markup=False)

@@ -152,3 +152,24 @@ def test_every_dialog_binds_f1() -> None:
             key for b in dialog.BINDINGS if not isinstance(b, tuple) for key in b.key.split(",")
         }
         assert "f1" in keys, dialog.__name__
+
+
+async def test_every_help_text_on_every_tab_fits_the_help_line(make_app) -> None:
+    """The help line under a tab is one row (cut with … beyond 78 columns at 80)."""
+    from opus_tui.screens.help import help_text
+    from tests.unit.test_help_texts import HELP_LINE_WIDTH
+
+    app: OpusApp = make_app()
+    too_long: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in "123456789":
+            await pilot.press(key)
+            await settle(pilot)
+            for widget in app.screen.walk_children():
+                too_long += [
+                    f"{key} #{widget.id}: {line}"
+                    for line in help_text(widget).splitlines()
+                    if len(line) > HELP_LINE_WIDTH
+                ]
+    assert too_long == []
