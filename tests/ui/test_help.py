@@ -156,6 +156,8 @@ def test_every_dialog_binds_f1() -> None:
 
 async def test_every_help_text_on_every_tab_fits_the_help_line(make_app) -> None:
     """The help line under a tab is one row (cut with … beyond 78 columns at 80)."""
+    from textual.widget import Widget
+
     from opus_tui.screens.help import help_text
     from tests.unit.test_help_texts import HELP_LINE_WIDTH
 
@@ -166,7 +168,7 @@ async def test_every_help_text_on_every_tab_fits_the_help_line(make_app) -> None
         for key in "123456789":
             await pilot.press(key)
             await settle(pilot)
-            for widget in app.screen.walk_children():
+            for widget in app.screen.walk_children(Widget):
                 too_long += [
                     f"{key} #{widget.id}: {line}"
                     for line in help_text(widget).splitlines()
