@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -46,3 +48,22 @@ async def type_subdomain(pilot: Any, name: str) -> None:
     await to_subdomain_name(pilot)
     pilot.app.screen.query_one("#name", Input).value = name
     await settle(pilot)
+
+
+@contextmanager
+def portal_with_name_taken(store_url: str, name: str) -> Iterator[Any]:
+    """A running portal emulator the store publishes to, on which another account has claimed
+    ``name``; yields the emulator."""
+    from opus_tui.domain.connections import API_KEY_SECRET, ConnectionSettings, PortalAccount
+    from opus_tui.services.portal import PortalClient
+    from opus_tui.services.portal_emulator import running_emulator
+    from opus_tui.store.repository import Store
+
+    ours, theirs = "var-nyckel-0001", "deras-nyckel-0002"
+    with running_emulator(api_keys=[ours, theirs]) as emulator:
+        with PortalClient(emulator.url, theirs) as other:
+            other.claim_subdomain(name)
+        with Store.open(store_url) as store:
+            store.save_connections(ConnectionSettings(account=PortalAccount(url=emulator.url)))
+            store.set_secret(API_KEY_SECRET, ours)
+        yield emulator

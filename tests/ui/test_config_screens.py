@@ -12,7 +12,13 @@ from opus_tui.store.repository import Store
 from opus_tui.widgets.field import FieldError
 from opus_tui.widgets.tab_bar import TabBar
 from tests.ui.conftest import FIXED_NOW
-from tests.ui.helpers import focus, focus_widget, settle, to_subdomain_name
+from tests.ui.helpers import (
+    focus,
+    focus_widget,
+    portal_with_name_taken,
+    settle,
+    to_subdomain_name,
+)
 
 
 def stored(store_url: str):
@@ -194,17 +200,7 @@ async def test_subdomain_invalid_blocks_save_valid_saves_unchecked(make_app, sto
 
 
 async def test_subdomain_taken_at_the_portal_cannot_be_saved(make_app, store_url) -> None:
-    from opus_tui.domain.connections import API_KEY_SECRET, ConnectionSettings, PortalAccount
-    from opus_tui.services.portal import PortalClient
-    from opus_tui.services.portal_emulator import running_emulator
-
-    ours, theirs = "var-nyckel-0001", "deras-nyckel-0002"
-    with running_emulator(api_keys=[ours, theirs]) as emu:
-        with PortalClient(emu.url, theirs) as other:
-            other.claim_subdomain("upptagen")
-        with Store.open(store_url) as store:
-            store.save_connections(ConnectionSettings(account=PortalAccount(url=emu.url)))
-            store.set_secret(API_KEY_SECRET, ours)
+    with portal_with_name_taken(store_url, "upptagen"):
         app: OpusApp = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
             await to_subdomain_name(pilot)

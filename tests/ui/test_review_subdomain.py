@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from opus_tui.app import OpusApp
-from tests.ui.helpers import settle, to_subdomain_name
+from tests.ui.helpers import portal_with_name_taken, settle, to_subdomain_name
 
 
 async def test_pasted_booking_page_address_becomes_the_name(make_app) -> None:
@@ -27,19 +27,9 @@ async def test_pasted_booking_page_address_becomes_the_name(make_app) -> None:
 async def test_taken_name_is_said_once(make_app, store_url: str) -> None:
     """A name the portal says is taken: the error line under the name says so; the line under
     Kontrollera tillgänglighet no longer says it a second time."""
-    from opus_tui.domain.connections import API_KEY_SECRET, ConnectionSettings, PortalAccount
-    from opus_tui.services.portal import PortalClient
-    from opus_tui.services.portal_emulator import running_emulator
-    from opus_tui.store.repository import Store
     from opus_tui.widgets.field import FieldError
 
-    ours, theirs = "var-nyckel-0001", "deras-nyckel-0002"
-    with running_emulator(api_keys=[ours, theirs]) as emu:
-        with PortalClient(emu.url, theirs) as other:
-            other.claim_subdomain("kliniken")
-        with Store.open(store_url) as store:
-            store.save_connections(ConnectionSettings(account=PortalAccount(url=emu.url)))
-            store.set_secret(API_KEY_SECRET, ours)
+    with portal_with_name_taken(store_url, "kliniken"):
         app: OpusApp = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
             await to_subdomain_name(pilot)
