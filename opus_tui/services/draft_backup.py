@@ -191,8 +191,9 @@ class EndedSessions:
 
 
 def claim_ended(store_url: str) -> EndedSessions:
-    """The edits of the store's ended sessions (merged); running sessions' files are left be.
-    A lock file left by a session that ended with nothing unsaved is removed."""
+    """The edits of the store's ended sessions (merged); running sessions' files are left be,
+    and so are files that cannot be read. A lock file left by a session that ended with nothing
+    unsaved is removed."""
     directory = backup_dir()
     key = store_key(store_url)
     stems = {p.stem for p in directory.glob(f"{key}-*.json")}
@@ -206,10 +207,10 @@ def claim_ended(store_url: str) -> EndedSessions:
             continue  # running
         backup = read_file(path)
         if backup is None:
-            _unlink(path)
             handle.close()
-            _unlink(lock_path)
-            continue
+            if not path.exists():  # a lock left by a session that ended with nothing unsaved
+                _unlink(lock_path)
+            continue  # a file this version cannot read (damaged, or a newer format) is left be
         backups.append(backup)
         ended._held.append((handle, path, lock_path))
     ended.backup = merged(backups)

@@ -66,7 +66,21 @@ def test_a_damaged_or_foreign_file_reads_as_none() -> None:
         assert read_file(path) is None, text
         assert read_backup(PG) is None, text
     assert claim_ended(PG).backup is None
-    assert backup_files(PG) == []  # an unusable file of an ended session is removed
+    assert backup_files(PG) == [path]  # left be: a newer version of the app may read it
+
+
+def test_a_lock_left_without_edits_is_removed() -> None:
+    # A session that had saved everything, then crashed: its lock file, nobody holding it.
+    stray = SessionBackup(PG).lock_path
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.touch()
+    running = SessionBackup(PG)
+    running.write({"sms": {}})
+    running.clear()  # all saved, still running: its lock file stays while it runs
+    assert claim_ended(PG).backup is None
+    assert not stray.exists() and running.lock_path.exists()
+    running.close()
+    assert not running.lock_path.exists()
 
 
 def test_a_running_session_is_neither_overwritten_nor_offered() -> None:
