@@ -24,6 +24,13 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def to_tab(pilot: Any, key: str) -> None:
+    """Once the app has settled, go to tab ``key`` (1–9) and let it settle."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+
+
 async def focus_widget(pilot: Any, widget: Any, limit: int = 60) -> None:
     """Press Tab until ``widget`` has the focus."""
     app = pilot.app

@@ -16,7 +16,7 @@ from opus_tui.app import OpusApp
 from opus_tui.domain.problems import Problem
 from opus_tui.widgets.field import ErrorSlots, FieldError, SettingCheckbox
 from opus_tui.widgets.template_editor import TemplateEditor
-from tests.ui.helpers import focus, settle
+from tests.ui.helpers import focus, settle, to_tab
 
 
 def _lines(app: OpusApp) -> list[FieldError]:
@@ -40,9 +40,7 @@ async def test_flexibility_mounts_a_line_under_the_field_with_a_problem(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await to_tab(pilot, "4")
         assert _lines(app) == []  # no problem: no error line among the tab's widgets
         await focus(pilot, "hours_limit")
         await pilot.press("backspace", "backspace", "backspace")
@@ -64,9 +62,7 @@ async def test_refused_save_focuses_the_field_of_a_new_line(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await to_tab(pilot, "4")
         app.update_draft(
             "flexibility",
             app.draft.flexibility.model_copy(
@@ -88,9 +84,7 @@ async def test_media_line_under_the_restore_button_of_its_notice(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+        await to_tab(pilot, "5")
         assert _lines(app) == []
         app.screen.query_one("#media-tabs", TabbedContent).active = "pane-deviations"
         await settle(pilot)
@@ -168,9 +162,7 @@ async def test_sms_tab_counts_each_template_once_and_places_its_line(
     monkeypatch.setattr(sms, "estimate", counted)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("7")
-        await settle(pilot)
+        await to_tab(pilot, "7")
         assert len(estimates) == 3  # one per template
         assert _lines(app) == []
         editor = app.screen.query_one("#editor-new_booking", TemplateEditor)
